@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cursor.h"
 
 void cursor_fail(Cursor *c, int err) {
@@ -96,5 +97,16 @@ bool cursor_read_line(Cursor *c, const char **ret, size_t *ret_len) {
         *ret_len = n;
         c->pos += next;
         c->line++;
+        return true;
+}
+
+bool cursor_read_line_dup(Cursor *c, char **line) {
+        const char *l;
+        size_t n;
+
+        *line = mfree(*line);
+        if (!cursor_read_line(c, &l, &n))
+                return false;
+        *line = xstrndup(l, n);
         return true;
 }

@@ -56,3 +56,8 @@ void cursor_skip(Cursor *c, size_t n);
  * NUL byte and -E2BIG on a line longer than max_line.
  */
 bool cursor_read_line(Cursor *c, const char **ret, size_t *ret_len);
+/*
+ * Like cursor_read_line(), but frees *line and stores a malloc'd,
+ * NUL-terminated copy of the next line there; *line is NULL at the end.
+ */
+bool cursor_read_line_dup(Cursor *c, char **line);

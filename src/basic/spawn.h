@@ -31,6 +31,7 @@
 #include <sys/types.h>
 
 #include "strbuf.h"
+#include "strv.h"
 #include "time-util.h"
 
 typedef enum SpawnIO {
@@ -65,8 +66,6 @@ typedef struct SpawnResult {
 
 #define SPAWN_RESULT_INIT { .exit_status = -1, .out = STRBUF_INIT, .err = STRBUF_INIT }
 
-/* Builds a temporary argv on the stack. */
-#define STRV_MAKE(...) ((char *const *) (const char *const[]) { __VA_ARGS__, NULL })
 
 /*
  * Runs the program and waits for it. Returns 0 when it ran (its outcome is

@@ -47,4 +47,7 @@ char **strv_split(const char *s, const char *separators);
 char *strv_join(char *const *l, const char *sep);
 void strv_sort(char **l);
 
+/* A temporary list on the stack, e.g. an argv for spawn_run(). */
+#define STRV_MAKE(...) ((char *const *) (const char *const[]) { __VA_ARGS__, NULL })
+
 #define STRV_FOREACH(s, l) for (char *const *s = (l); s && *s; s++)

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <regex.h>
+
+#include "api/format.h"
+#include "api/json-util.h"
+#include "api/propstr.h"
+#include "basic/alloc.h"
+#include "basic/parse.h"
+#include "basic/strbuf.h"
+#include "basic/strutil.h"
+#include "basic/strv.h"
+
+extern const ApiFormatTable __start_pvehost_api_formats[];
+extern const ApiFormatTable __stop_pvehost_api_formats[];
+
+bool api_regex_match(const char *pattern, bool icase, const char *s) {
+        _cleanup_free_ char *anchored = xasprintf("^(%s)$", pattern);
+        regex_t re;
+        bool match;
+
+        if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) != 0)
+                return false;
+        match = regexec(&re, s, 0, NULL, 0) == 0;
+        regfree(&re);
+        return match;
+}
+
+bool api_is_ipv4(const char *s) {
+        struct in_addr a;
+
+        /* inet_pton() takes exactly four decimal octets and refuses leading zeros, like upstream's regex. */
+        return inet_pton(AF_INET, s, &a) == 1;
+}
+
+bool api_is_ipv6(const char *s) {
+        struct in6_addr a;
+
+        return inet_pton(AF_INET6, s, &a) == 1;
+}
+
+bool api_is_ip(const char *s) {
+        return api_is_ipv4(s) || api_is_ipv6(s);
+}
+
+static bool is_cidr(const char *s, bool v6) {
+        _cleanup_free_ char *addr = NULL;
+        const char *slash = strrchr(s, '/');
+        int prefix;
+
+        if (!slash || !looks_like_integer(slash + 1) || slash[1] == '+' || slash[1] == '-')
+                return false;
+        addr = xstrndup(s, (size_t) (slash - s));
+        if (!(v6 ? api_is_ipv6(addr) : api_is_ipv4(addr)))
+                return false;
+        if (parse_int(slash + 1, 0, 1000, &prefix) < 0)
+                return false;
+        return prefix > 7 && prefix <= (v6 ? 128 : 32);
+}
+
+bool api_is_cidrv4(const char *s) {
+        return is_cidr(s, false);
+}
+
+bool api_is_cidrv6(const char *s) {
+        return is_cidr(s, true);
+}
+
+bool api_is_mac_addr(const char *s) {
+        return api_regex_match("[a-f0-9][02468ace](:[a-f0-9]{2}){5}", true, s);
+}
+
+bool api_is_node_name(const char *s) {
+        return api_regex_match("[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?", false, s);
+}
+
+bool api_is_configid(const char *s) {
+        return api_regex_match("[a-z][a-z0-9_-]+", true, s);
+}
+
+bool api_is_dns_name(const char *s) {
+        return api_regex_match("(([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)\\.)*([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)",
+                               false, s);
+}
+
+#define EMAIL_USER_ERE "[A-Za-z0-9_+~-]+(\\.[A-Za-z0-9_+~-]+)*"
+
+bool api_is_email(const char *s) {
+        return api_regex_match(EMAIL_USER_ERE "@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*", false, s);
+}
+
+static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
+static int fail(char **reterr, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        *reterr = xvasprintf(fmt, ap);
+        va_end(ap);
+        return -EINVAL;
+}
+
+#define SIMPLE_FORMAT(fname, test, msg)                                 \
+        static int fname(const char *v, char **reterr) {                \
+                return test(v) ? 0 : fail(reterr, "%s", msg);           \
+        }
+
+SIMPLE_FORMAT(verify_node, api_is_node_name, "value does not look like a valid node name")
+SIMPLE_FORMAT(verify_mac, api_is_mac_addr, "value does not look like a valid unicast MAC address")
+SIMPLE_FORMAT(verify_ipv4, api_is_ipv4, "value does not look like a valid IPv4 address")
+SIMPLE_FORMAT(verify_ipv6, api_is_ipv6, "value does not look like a valid IPv6 address")
+SIMPLE_FORMAT(verify_ip, api_is_ip, "value does not look like a valid IP address")
+SIMPLE_FORMAT(verify_cidrv4, api_is_cidrv4, "value does not look like a valid IPv4 CIDR network")
+SIMPLE_FORMAT(verify_cidrv6, api_is_cidrv6, "value does not look like a valid IPv6 CIDR network")
+SIMPLE_FORMAT(verify_email, api_is_email, "value does not look like a valid email address")
+SIMPLE_FORMAT(verify_dns_name, api_is_dns_name, "value does not look like a valid DNS name")
+
+static int verify_string(const char *v, char **reterr) {
+        return 0;
+}
+
+static int verify_cidr(const char *v, char **reterr) {
+        if (api_is_cidrv4(v) || api_is_cidrv6(v))
+                return 0;
+        return fail(reterr, "value does not look like a valid CIDR network");
+}
+
+static int verify_ipv4mask(const char *v, char **reterr) {
+        struct in_addr a;
+        uint32_t m;
+
+        if (inet_pton(AF_INET, v, &a) == 1) {
+                m = ntohl(a.s_addr);
+                /* Contiguous ones followed by zeros. */
+                if ((m | (m - 1)) == UINT32_MAX || m == 0)
+                        return 0;
+        }
+        return fail(reterr, "value does not look like a valid IP netmask");
+}
+
+static int verify_ipv4_config(const char *v, char **reterr) {
+        if (streq(v, "dhcp") || streq(v, "manual") || api_is_cidrv4(v))
+                return 0;
+        return fail(reterr, "value does not look like a valid ipv4 network configuration");
+}
+
+static int verify_ipv6_config(const char *v, char **reterr) {
+        if (streq(v, "auto") || streq(v, "dhcp") || streq(v, "manual") || api_is_cidrv6(v))
+                return 0;
+        return fail(reterr, "value does not look like a valid ipv6 network configuration");
+}
+
+static int verify_email_or_username(const char *v, char **reterr) {
+        if (api_is_email(v) || api_regex_match(EMAIL_USER_ERE, false, v))
+                return 0;
+        return fail(reterr, "value does not look like a valid email address or user name");
+}
+
+static int verify_configid(const char *v, char **reterr) {
+        return api_is_configid(v) ? 0 : fail(reterr, "invalid configuration ID '%s'", v);
+}
+
+static int verify_id(const char *v, const char *type, char **reterr) {
+        if (strlen(v) < 2)
+                return fail(reterr, "%s ID '%s' cannot be shorter than 2 characters", type, v);
+        if (!api_regex_match("[a-z][a-z0-9._-]*[a-z0-9]", true, v))
+                return fail(reterr, "%s ID '%s' contains illegal characters", type, v);
+        return 0;
+}
+
+static int verify_storage_id(const char *v, char **reterr) {
+        return verify_id(v, "storage", reterr);
+}
+
+static int verify_acme_plugin_id(const char *v, char **reterr) {
+        return verify_id(v, "ACME plugin", reterr);
+}
+
+static int verify_bridge_id(const char *v, char **reterr) {
+        return api_regex_match("[A-Za-z0-9_.-]+", false, v) ? 0 : fail(reterr, "invalid bridge ID '%s'", v);
+}
+
+static int verify_vmid(const char *v, char **reterr) {
+        return api_regex_match("[1-9][0-9]{2,8}", false, v) ? 0
+                                                            : fail(reterr, "value does not look like a valid VM ID");
+}
+
+static int verify_iface(const char *v, char **reterr) {
+        return api_regex_match("[a-z][a-z0-9_]{1,20}([:.][0-9]+)?", true, v)
+                       ? 0
+                       : fail(reterr, "invalid network interface name '%s'", v);
+}
+
+static int verify_urlencoded(const char *v, char **reterr) {
+        return api_regex_match("[-%a-zA-Z0-9_.!~*'()]*", false, v) ? 0
+                                                                   : fail(reterr, "invalid urlencoded string: %s", v);
+}
+
+static int verify_task_status_type(const char *v, char **reterr) {
+        return api_regex_match("ok|error|warning|unknown", true, v) ? 0 : fail(reterr, "invalid status '%s'", v);
+}
+
+static const ApiFormat builtin_formats[] = {
+        { "string", verify_string, NULL },
+        { "regex", verify_string, NULL },
+        { "urlencoded", verify_urlencoded, NULL },
+        { "pve-configid", verify_configid, NULL },
+        { "pve-storage-id", verify_storage_id, NULL },
+        { "pve-bridge-id", verify_bridge_id, NULL },
+        { "acme-plugin-id", verify_acme_plugin_id, NULL },
+        { "pve-vmid", verify_vmid, NULL },
+        { "pve-node", verify_node, NULL },
+        { "mac-addr", verify_mac, NULL },
+        { "ipv4", verify_ipv4, NULL },
+        { "ipv6", verify_ipv6, NULL },
+        { "ip", verify_ip, NULL },
+        { "ipv4mask", verify_ipv4mask, NULL },
+        { "CIDRv4", verify_cidrv4, NULL },
+        { "CIDRv6", verify_cidrv6, NULL },
+        { "CIDR", verify_cidr, NULL },
+        { "pve-ipv4-config", verify_ipv4_config, NULL },
+        { "pve-ipv6-config", verify_ipv6_config, NULL },
+        { "email", verify_email, NULL },
+        { "email-or-username", verify_email_or_username, NULL },
+        { "dns-name", verify_dns_name, NULL },
+        { "pve-iface", verify_iface, NULL },
+        { "pve-task-status-type", verify_task_status_type, NULL },
+};
+
+API_REGISTER_FORMATS(builtin_formats);
+
+const ApiFormat *api_format_find(const char *name) {
+        for (const ApiFormatTable *t = __start_pvehost_api_formats; t < __stop_pvehost_api_formats; t++)
+                for (size_t i = 0; i < t->n_formats; i++)
+                        if (streq(t->formats[i].name, name))
+                                return &t->formats[i];
+        return NULL;
+}
+
+char **api_split_list(const char *s) {
+        _cleanup_free_ char *copy = xstrdup(strempty(s));
+
+        for (char *p = copy; *p; p++)
+                if (*p == ',' || *p == ';')
+                        *p = ' ';
+        return strv_split(copy, " \t\n\r\f\v");
+}
+
+static int check_one(const ApiFormat *f, const char *value, const char *path, char **reterr) {
+        if (f->keys) {
+                _cleanup_json_ json_t *parsed = NULL;
+
+                return propstr_parse(f->keys, value, path, &parsed, reterr);
+        }
+        return f->verify(value, reterr);
+}
+
+int api_format_check(const char *format, const char *value, const char *path, char **reterr) {
+        _cleanup_free_ char *name = xstrdup(format);
+        const ApiFormat *f;
+        bool list = false, opt = false;
+        char *suffix;
+
+        f = api_format_find(name);
+        if (!f && (suffix = endswith(name, "-list"))) {
+                *suffix = 0;
+                list = true;
+                f = api_format_find(name);
+        } else if (!f && (suffix = endswith(name, "-opt"))) {
+                *suffix = 0;
+                opt = true;
+                f = api_format_find(name);
+        }
+        if (!f) {
+                *reterr = xasprintf("undefined format '%s'", format);
+                return -ENOENT;
+        }
+
+        if (list) {
+                _cleanup_strv_free_ char **items = api_split_list(value);
+
+                STRV_FOREACH(item, items) {
+                        int r = check_one(f, *item, path, reterr);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        if (opt && isempty(value))
+                return 0;
+        return check_one(f, value, path, reterr);
+}

@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+
+#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "api/json-util.h"
+#include "api/output.h"
+#include "basic/alloc.h"
+#include "basic/parse.h"
+#include "basic/strbuf.h"
+#include "basic/strutil.h"
+#include "basic/strv.h"
+
+static const char *const format_names[_OUTPUT_FORMAT_MAX] = {
+        [OUTPUT_TEXT] = "text",
+        [OUTPUT_JSON] = "json",
+        [OUTPUT_JSON_PRETTY] = "json-pretty",
+        [OUTPUT_YAML] = "yaml",
+};
+
+int output_format_from_string(const char *s) {
+        for (int i = 0; i < _OUTPUT_FORMAT_MAX; i++)
+                if (streq(s, format_names[i]))
+                        return i;
+        return -EINVAL;
+}
+
+const char *output_format_to_string(OutputFormat f) {
+        return f < _OUTPUT_FORMAT_MAX ? format_names[f] : "text";
+}
+
+void output_options_init(OutputOptions *o) {
+        struct winsize ws;
+        const char *cs;
+
+        *o = (OutputOptions) { .format = OUTPUT_TEXT };
+        if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) >= 0)
+                o->columns = ws.ws_col;
+        /* Box-drawing characters only on UTF-8 locales, as upstream (langinfo CODESET). */
+        setlocale(LC_CTYPE, "");
+        cs = nl_langinfo(CODESET);
+        o->utf8 = cs && streq(cs, "UTF-8");
+        setlocale(LC_CTYPE, "C");
+}
+
+/* ---- renderers ---------------------------------------------------------- */
+
+char *render_timestamp(int64_t epoch, bool gmt) {
+        time_t t = (time_t) epoch;
+        struct tm tm;
+        char buf[64];
+
+        if (!(gmt ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)))
+                return xasprintf("%" PRIi64, epoch);
+        strftime(buf, sizeof(buf), "%F %H:%M:%S", &tm);
+        return xstrdup(buf);
+}
+
+char *render_duration(double seconds) {
+        static const struct {
+                char unit;
+                uint64_t len;
+        } steps[] = { { 'w', 7 * 24 * 3600 }, { 'd', 24 * 3600 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+        uint64_t rest = (uint64_t) llround(fmax(seconds, 0));
+        StrBuf sb = STRBUF_INIT;
+
+        if (rest == 0)
+                return xstrdup("0s");
+        for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
+                uint64_t v = rest / steps[i].len;
+
+                if (v == 0)
+                        continue;
+                strbuf_addf(&sb, "%s%" PRIu64 "%c", sb.len ? " " : "", v, steps[i].unit);
+                rest -= v * steps[i].len;
+        }
+        return strbuf_detach(&sb, NULL);
+}
+
+char *render_bytes(double value) {
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        unsigned u = 0;
+
+        if (value > 1023) {
+                u = (unsigned) (log(value) / log(1024));
+                u = MIN(u, (unsigned) ELEMENTSOF(units) - 1);
+                value /= pow(1024, u);
+        }
+        return xasprintf("%.2f %s", value, units[u]);
+}
+
+static double json_as_number(const json_t *v) {
+        double d = 0;
+
+        if (json_is_number(v))
+                return json_number_value(v);
+        if (json_is_string(v))
+                (void) parse_double(json_string_value(v), &d);
+        if (json_is_true(v))
+                return 1;
+        return d;
+}
+
+char *output_value_text(const json_t *v, const ApiSchema *s, const OutputOptions *o) {
+        if (!v || json_is_null(v))
+                return xstrdup("");
+        if (!o->raw && s) {
+                if (s->type == API_TYPE_BOOLEAN)
+                        return xstrdup(json_is_true(v) || json_as_number(v) != 0 ? "1" : "0");
+                if (s->renderer) {
+                        double d = json_as_number(v);
+
+                        if (streq(s->renderer, "timestamp"))
+                                return render_timestamp((int64_t) d, false);
+                        if (streq(s->renderer, "timestamp_gmt"))
+                                return render_timestamp((int64_t) d, true);
+                        if (streq(s->renderer, "duration"))
+                                return render_duration(d);
+                        if (streq(s->renderer, "fraction_as_percentage"))
+                                return xasprintf("%.2f%%", d * 100);
+                        if (streq(s->renderer, "bytes"))
+                                return render_bytes(d);
+                }
+        }
+        if (json_is_object(v) || json_is_array(v) || json_is_boolean(v))
+                return json_dump_canonical(v);
+        return json_scalar_to_string(v);
+}
+
+/* ---- text tables -------------------------------------------------------- */
+
+/* Characters (UTF-8 code points) in s[0..len). */
+static size_t utf8_width(const char *s, size_t len) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < len; i++)
+                if (((unsigned char) s[i] & 0xc0) != 0x80)
+                        n++;
+        return n;
+}
+
+/* Byte length of the first `chars` characters of s. */
+static size_t utf8_prefix(const char *s, size_t chars) {
+        size_t i = 0, n = 0;
+
+        for (; s[i]; i++) {
+                if (((unsigned char) s[i] & 0xc0) != 0x80) {
+                        if (n == chars)
+                                break;
+                        n++;
+                }
+        }
+        return i;
+}
+
+typedef struct Cell {
+        char **lines;
+        size_t width;
+} Cell;
+
+typedef struct Column {
+        const char *name;
+        const ApiSchema *schema; /* may be NULL */
+        const char *title;
+        size_t cutoff;
+        bool right;
+} Column;
+
+static const ApiSchema *row_prop(const ApiSchema *row_props, const char *name) {
+        return api_schema_find(row_props, name);
+}
+
+typedef struct SortContext {
+        const char *key;
+        bool numeric;
+} SortContext;
+
+/* Upstream's safe_compare(): undefined on the left sorts as equal, on the right as smaller. */
+static int compare_rows(const json_t *a, const json_t *b, const SortContext *ctx) {
+        const json_t *x = json_object_get(a, ctx->key), *y = json_object_get(b, ctx->key);
+
+        if ((!x || json_is_null(x)) && (!y || json_is_null(y)))
+                return 0;
+        if (!x || json_is_null(x))
+                return 0;
+        if (!y || json_is_null(y))
+                return 1;
+        if (ctx->numeric) {
+                double dx = json_as_number(x), dy = json_as_number(y);
+                return (dx > dy) - (dx < dy);
+        } else {
+                _cleanup_free_ char *sx = json_scalar_to_string(x), *sy = json_scalar_to_string(y);
+                return strcmp(sx, sy);
+        }
+}
+
+/* Stable merge sort of json values (Perl's sort is stable). */
+static void sort_rows(json_t **rows, json_t **tmp, size_t n, const SortContext *ctx) {
+        size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+        if (n < 2)
+                return;
+        sort_rows(rows, tmp, mid, ctx);
+        sort_rows(rows + mid, tmp, n - mid, ctx);
+        while (i < mid && j < n)
+                tmp[k++] = compare_rows(rows[j], rows[i], ctx) < 0 ? rows[j++] : rows[i++];
+        while (i < mid)
+                tmp[k++] = rows[i++];
+        while (j < n)
+                tmp[k++] = rows[j++];
+        memcpy(rows, tmp, n * sizeof(json_t *));
+}
+
+typedef struct Borders {
+        StrBuf t, h, m, b;
+} Borders;
+
+static void add_border(Borders *bd, size_t i, size_t ncols, size_t cutoff, bool utf8) {
+        bool first = i == 0, last = i == ncols - 1;
+
+        if (utf8) {
+                const char *tl = first ? "┌─" : "┬─", *hl = first ? "╞═" : "╪═", *ml = first ? "├─" : "┼─",
+                           *bl = first ? "└─" : "┴─";
+                strbuf_adds(&bd->t, tl);
+                strbuf_adds(&bd->h, hl);
+                strbuf_adds(&bd->m, ml);
+                strbuf_adds(&bd->b, bl);
+                for (size_t k = 0; k < cutoff; k++) {
+                        strbuf_adds(&bd->t, "─");
+                        strbuf_adds(&bd->h, "═");
+                        strbuf_adds(&bd->m, "─");
+                        strbuf_adds(&bd->b, "─");
+                }
+                strbuf_adds(&bd->t, last ? "─┐" : "─");
+                strbuf_adds(&bd->h, last ? "═╡" : "═");
+                strbuf_adds(&bd->m, last ? "─┤" : "─");
+                strbuf_adds(&bd->b, last ? "─┘" : "─");
+        } else {
+                strbuf_adds(&bd->m, "+-");
+                strbuf_addchars(&bd->m, '-', cutoff);
+                strbuf_adds(&bd->m, last ? "-+" : "-");
+                strbuf_adds(&bd->h, "+=");
+                strbuf_addchars(&bd->h, '=', cutoff);
+                /* Upstream's ASCII header rule has no closing '+' on one-column tables. */
+                strbuf_adds(&bd->h, last && !first ? "=+" : "=");
+        }
+}
+
+static void write_line(FILE *f, const char *text, const OutputOptions *o) {
+        size_t len = strlen(text);
+
+        if (o->columns)
+                len = utf8_prefix(text, o->columns);
+        fwrite(text, 1, len, f);
+        fputc('\n', f);
+}
+
+/* One formatted table line from the given cell texts. */
+static void format_row(StrBuf *out, const Column *cols, size_t ncols, const char *const *texts, bool border,
+                       bool utf8) {
+        const char *bar = utf8 ? "│" : "|";
+
+        for (size_t i = 0; i < ncols; i++) {
+                const char *t = texts[i];
+                size_t bytes = utf8_prefix(t, cols[i].cutoff), w = utf8_width(t, bytes);
+                size_t pad = cols[i].cutoff > w ? cols[i].cutoff - w : 0;
+                bool last = i == ncols - 1;
+
+                if (border)
+                        strbuf_addf(out, "%s ", bar);
+                if (!border && last) {
+                        strbuf_add(out, t, bytes);
+                        break;
+                }
+                if (cols[i].right)
+                        strbuf_addchars(out, ' ', pad);
+                strbuf_add(out, t, bytes);
+                if (!cols[i].right)
+                        strbuf_addchars(out, ' ', pad);
+                strbuf_addc(out, ' ');
+                if (border && last)
+                        strbuf_adds(out, bar);
+        }
+}
+
+void output_print_table(FILE *f, json_t *rows, const ApiSchema *row_props, const char *const *columns,
+                        const OutputOptions *o) {
+        size_t nrows = json_array_size(rows), ncols = 0;
+        _cleanup_free_ json_t **sorted = NULL, **tmp = NULL;
+        _cleanup_free_ Column *cols = NULL;
+        _cleanup_free_ Cell *cells = NULL;
+        _cleanup_free_ size_t *heights = NULL;
+        Borders bd = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
+        const char *sort_key = o->sort_key;
+        bool border = !o->noborder;
+        const StrBuf *sep;
+
+        while (columns[ncols])
+                ncols++;
+        if (ncols == 0)
+                return;
+
+        sorted = new0(json_t *, nrows + 1);
+        tmp = new0(json_t *, nrows + 1);
+        for (size_t r = 0; r < nrows; r++)
+                sorted[r] = json_array_get(rows, r);
+        if (!sort_key)
+                sort_key = columns[0];
+        if (!isempty(sort_key)) {
+                const ApiSchema *ks = row_prop(row_props, sort_key);
+                SortContext ctx = {
+                        .key = sort_key,
+                        .numeric = ks && (ks->type == API_TYPE_INTEGER || ks->type == API_TYPE_NUMBER),
+                };
+                sort_rows(sorted, tmp, nrows, &ctx);
+        }
+
+        cols = new0(Column, ncols);
+        cells = new0(Cell, nrows * ncols + 1);
+        heights = new0(size_t, nrows + 1);
+        for (size_t r = 0; r < nrows; r++) {
+                heights[r] = 1;
+                for (size_t c = 0; c < ncols; c++) {
+                        const ApiSchema *ps = row_prop(row_props, columns[c]);
+                        _cleanup_free_ char *text = output_value_text(json_object_get(sorted[r], columns[c]), ps, o);
+                        Cell *cell = &cells[r * ncols + c];
+                        size_t n;
+
+                        /* Perl's split(/\n/) drops trailing empty fields. */
+                        cell->lines = strv_split(text, "\n");
+                        n = strv_length(cell->lines);
+                        if (n == 0)
+                                strv_extend(&cell->lines, "");
+                        heights[r] = MAX(heights[r], MAX(n, (size_t) 1));
+                        STRV_FOREACH(l, cell->lines)
+                                cell->width = MAX(cell->width, utf8_width(*l, strlen(*l)));
+                }
+        }
+
+        for (size_t c = 0; c < ncols; c++) {
+                const ApiSchema *ps = row_prop(row_props, columns[c]);
+                size_t longest, cutoff;
+
+                cols[c].name = columns[c];
+                cols[c].schema = ps;
+                cols[c].title = ps && ps->title ? ps->title : columns[c];
+                cols[c].right = ps && (ps->type == API_TYPE_INTEGER || ps->type == API_TYPE_NUMBER);
+                longest = utf8_width(cols[c].title, strlen(cols[c].title));
+                for (size_t r = 0; r < nrows; r++)
+                        longest = MAX(longest, cells[r * ncols + c].width);
+                cutoff = ps && ps->max_length ? ps->max_length : longest;
+                cols[c].cutoff = MIN(cutoff, longest);
+                if (border)
+                        add_border(&bd, c, ncols, cols[c].cutoff, o->utf8);
+        }
+        if (bd.t.len == 0)
+                strbuf_adds(&bd.t, bd.m.buf);
+        if (bd.b.len == 0)
+                strbuf_adds(&bd.b, bd.m.buf);
+
+        if (border)
+                write_line(f, bd.t.buf, o);
+        if (!o->noheader) {
+                _cleanup_strbuf_ StrBuf line = STRBUF_INIT;
+                _cleanup_free_ const char **titles = new0(const char *, ncols + 1);
+
+                for (size_t c = 0; c < ncols; c++)
+                        titles[c] = cols[c].title;
+                format_row(&line, cols, ncols, titles, border, o->utf8);
+                write_line(f, line.buf, o);
+                sep = &bd.h;
+        } else
+                sep = &bd.m;
+
+        for (size_t r = 0; r < nrows; r++) {
+                if (border && (r != 0 || !o->noheader)) {
+                        write_line(f, sep->buf, o);
+                        sep = &bd.m;
+                }
+                for (size_t l = 0; l < heights[r]; l++) {
+                        _cleanup_strbuf_ StrBuf line = STRBUF_INIT;
+                        _cleanup_free_ const char **texts = new0(const char *, ncols + 1);
+
+                        for (size_t c = 0; c < ncols; c++) {
+                                Cell *cell = &cells[r * ncols + c];
+                                texts[c] = l < strv_length(cell->lines) ? cell->lines[l] : "";
+                        }
+                        format_row(&line, cols, ncols, texts, border, o->utf8);
+                        write_line(f, line.buf, o);
+                }
+        }
+        if (border)
+                write_line(f, bd.b.buf, o);
+
+        for (size_t i = 0; i < nrows * ncols; i++)
+                strv_free(cells[i].lines);
+        strbuf_release(&bd.t);
+        strbuf_release(&bd.h);
+        strbuf_release(&bd.m);
+        strbuf_release(&bd.b);
+}
+
+/* Required properties sorted, then optional ones sorted (extract_properties_to_print). */
+static char **props_to_print(const ApiSchema *props) {
+        char **req = new0(char *, 1), **opt = NULL;
+
+        for (const ApiSchema *p = props; p && p->name; p++)
+                strv_extend(p->optional ? &opt : &req, p->name);
+        strv_sort(req);
+        strv_sort(opt);
+        strv_extend_strv(&req, opt);
+        strv_free(opt);
+        return req;
+}
+
+static char **all_keys_sorted(const json_t *rows) {
+        char **keys = new0(char *, 1);
+        size_t i;
+        const json_t *row;
+
+        json_array_foreach((json_t *) rows, i, row) {
+                const char *k;
+                json_t *v;
+
+                json_object_foreach((json_t *) row, k, v)
+                        if (!strv_contains(keys, k))
+                                strv_extend(&keys, k);
+        }
+        strv_sort(keys);
+        return keys;
+}
+
+static void print_text(FILE *f, const json_t *data, const ApiSchema *returns, const char *const *props,
+                       const OutputOptions *o) {
+        ApiType type = returns->type;
+
+        if (type == API_TYPE_OBJECT && json_is_object(data)) {
+                _cleanup_strv_free_ char **keys = props ? strv_copy((char *const *) props)
+                                                        : props_to_print(returns->properties);
+                _cleanup_json_ json_t *kv = json_array();
+
+                if (strv_isempty(keys)) {
+                        _cleanup_free_ const char **sorted = json_object_sorted_keys(data);
+                        for (const char **k = sorted; *k; k++)
+                                strv_extend(&keys, *k);
+                }
+                STRV_FOREACH(k, keys) {
+                        const json_t *v = json_object_get(data, *k);
+                        _cleanup_free_ char *text = NULL;
+
+                        if (!v || json_is_null(v))
+                                continue;
+                        text = output_value_text(v, api_schema_find(returns->properties, *k), o);
+                        json_array_append_new(kv, json_pack("{s:s,s:s}", "key", *k, "value", text));
+                }
+                output_print_table(f, kv, NULL, (const char *const[]) { "key", "value", NULL }, o);
+        } else if (type == API_TYPE_ARRAY && json_is_array(data)) {
+                const ApiSchema *items = returns->items;
+
+                if (json_array_size(data) == 0)
+                        return;
+                if (items && items->type == API_TYPE_OBJECT) {
+                        _cleanup_strv_free_ char **cols = props ? strv_copy((char *const *) props)
+                                                                : props_to_print(items->properties);
+
+                        if (strv_isempty(cols)) {
+                                strv_free(cols);
+                                cols = all_keys_sorted(data);
+                        }
+                        output_print_table(f, (json_t *) data, items->properties, (const char *const *) cols, o);
+                } else {
+                        _cleanup_json_ json_t *rows = json_array();
+                        OutputOptions o2 = *o;
+                        const ApiSchema value_prop[] = {
+                                items ? (ApiSchema) { .name = "value", .type = items->type,
+                                                      .renderer = items->renderer }
+                                      : (ApiSchema) { .name = "value" },
+                                {},
+                        };
+                        size_t i;
+                        json_t *v;
+
+                        json_array_foreach((json_t *) data, i, v)
+                                json_array_append_new(rows, json_pack("{s:O}", "value", v));
+                        o2.noheader = true;
+                        output_print_table(f, rows, value_prop, (const char *const[]) { "value", NULL }, &o2);
+                }
+        } else if (json_is_object(data) || json_is_array(data)) {
+                /* The data does not have the declared shape: show it as JSON rather than lose it. */
+                _cleanup_free_ char *s = json_dump_canonical(data);
+                fprintf(f, "%s\n", s);
+        } else {
+                _cleanup_free_ char *s = json_scalar_to_string(data);
+                fprintf(f, "%s\n", s);
+        }
+}
+
+static ApiType guess_type(const json_t *v) {
+        if (!v || json_is_null(v))
+                return API_TYPE_NULL;
+        if (json_is_object(v))
+                return API_TYPE_OBJECT;
+        if (json_is_array(v))
+                return API_TYPE_ARRAY;
+        return API_TYPE_STRING;
+}
+
+void output_print_result(FILE *f, const json_t *data, const ApiSchema *returns, const char *const *props,
+                         const OutputOptions *o) {
+        ApiSchema guessed = {}, guessed_items = {};
+
+        if (o->quiet)
+                return;
+        if (returns && returns->type == API_TYPE_NULL && !data)
+                return;
+        if (returns && returns->optional && !data)
+                return;
+        if (!returns || returns->type == API_TYPE_ANY) {
+                guessed.type = guess_type(data);
+                if (guessed.type == API_TYPE_ARRAY) {
+                        guessed_items.type = guess_type(json_array_get(data, 0));
+                        guessed.items = &guessed_items;
+                }
+                returns = &guessed;
+        }
+
+        switch (o->format) {
+        case OUTPUT_JSON: {
+                _cleanup_free_ char *s = json_dump_canonical(data ?: json_null());
+                fprintf(f, "%s\n", s);
+                break;
+        }
+        case OUTPUT_JSON_PRETTY:
+                output_json_pretty(f, data ?: json_null());
+                break;
+        case OUTPUT_YAML:
+                output_yaml(f, data ?: json_null());
+                break;
+        case OUTPUT_TEXT:
+        case _OUTPUT_FORMAT_MAX:
+                if (data && !json_is_null(data))
+                        print_text(f, data, returns, props, o);
+                break;
+        }
+}
+
+/* ---- json-pretty and yaml ----------------------------------------------- */
+
+static void json_pretty_value(FILE *f, const json_t *v, unsigned depth) {
+        if (json_is_object(v) && json_object_size(v) > 0) {
+                _cleanup_free_ const char **keys = json_object_sorted_keys(v);
+
+                fputs("{\n", f);
+                for (const char **k = keys; *k; k++) {
+                        _cleanup_json_ json_t *kj = json_string(*k);
+                        _cleanup_free_ char *ks = json_dump_canonical(kj);
+                        fprintf(f, "%*s%s : ", (int) (3 * (depth + 1)), "", ks);
+                        json_pretty_value(f, json_object_get(v, *k), depth + 1);
+                        fputs(k[1] ? ",\n" : "\n", f);
+                }
+                fprintf(f, "%*s}", (int) (3 * depth), "");
+        } else if (json_is_array(v) && json_array_size(v) > 0) {
+                size_t n = json_array_size(v);
+
+                fputs("[\n", f);
+                for (size_t i = 0; i < n; i++) {
+                        fprintf(f, "%*s", (int) (3 * (depth + 1)), "");
+                        json_pretty_value(f, json_array_get(v, i), depth + 1);
+                        fputs(i + 1 < n ? ",\n" : "\n", f);
+                }
+                fprintf(f, "%*s]", (int) (3 * depth), "");
+        } else {
+                _cleanup_free_ char *s = json_dump_canonical(v);
+                fputs(s, f);
+        }
+}
+
+void output_json_pretty(FILE *f, const json_t *v) {
+        json_pretty_value(f, v, 0);
+        fputc('\n', f);
+}
+
+/* Plain YAML scalars: no quoting needed and no other reading (number, bool, null). */
+static bool yaml_plain_ok(const char *s) {
+        static const char *const special[] = { "~", "null", "Null", "NULL", "true", "True", "TRUE", "false",
+                                                "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On",
+                                                "ON", "off", "Off", "OFF", "y", "Y", "n", "N", NULL };
+
+        if (isempty(s) || looks_like_number(s) || strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]))
+                return false;
+        for (const char *const *w = special; *w; w++)
+                if (streq(s, *w))
+                        return false;
+        for (const char *p = s; *p; p++) {
+                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                        return false;
+                if ((*p == ':' && (p[1] == ' ' || p[1] == 0)) || (*p == ' ' && p[1] == '#'))
+                        return false;
+        }
+        return !endswith(s, " ");
+}
+
+static void yaml_scalar(FILE *f, const json_t *v) {
+        if (json_is_null(v))
+                fputs("~", f);
+        else if (json_is_boolean(v))
+                fputs(json_is_true(v) ? "true" : "false", f);
+        else if (json_is_number(v)) {
+                _cleanup_free_ char *s = json_scalar_to_string(v);
+                fputs(s, f);
+        } else {
+                const char *s = json_string_value(v);
+                bool ctrl = has_control_chars(s, strlen(s));
+
+                if (yaml_plain_ok(s))
+                        fputs(s, f);
+                else if (!ctrl) {
+                        fputc('\'', f);
+                        for (const char *p = s; *p; p++) {
+                                if (*p == '\'')
+                                        fputc('\'', f);
+                                fputc(*p, f);
+                        }
+                        fputc('\'', f);
+                } else {
+                        /* Double-quoted, as libyaml writes strings with control characters. */
+                        _cleanup_free_ char *j = json_dump_canonical(v);
+                        fputs(j, f);
+                }
+        }
+}
+
+static bool yaml_is_collection(const json_t *v) {
+        return (json_is_object(v) && json_object_size(v) > 0) || (json_is_array(v) && json_array_size(v) > 0);
+}
+
+static void yaml_node(FILE *f, const json_t *v, unsigned indent, bool inline_start);
+
+static void yaml_mapping(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
+        _cleanup_free_ const char **keys = json_object_sorted_keys(v);
+
+        for (const char **k = keys; *k; k++) {
+                const json_t *child = json_object_get(v, *k);
+                _cleanup_json_ json_t *ks = json_string(*k);
+
+                if (!(inline_start && k == keys))
+                        fprintf(f, "%*s", (int) indent, "");
+                yaml_scalar(f, ks);
+                fputc(':', f);
+                if (yaml_is_collection(child)) {
+                        fputc('\n', f);
+                        /* Sequences inside mappings are not indented further (libyaml style). */
+                        yaml_node(f, child, json_is_array(child) ? indent : indent + 2, false);
+                } else {
+                        fputc(' ', f);
+                        yaml_node(f, child, indent, true);
+                        fputc('\n', f);
+                }
+        }
+}
+
+static void yaml_sequence(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
+        size_t i;
+        const json_t *child;
+
+        json_array_foreach((json_t *) v, i, child) {
+                if (!(inline_start && i == 0))
+                        fprintf(f, "%*s", (int) indent, "");
+                fputs("- ", f);
+                if (yaml_is_collection(child))
+                        yaml_node(f, child, indent + 2, true);
+                else {
+                        yaml_node(f, child, indent, true);
+                        fputc('\n', f);
+                }
+        }
+}
+
+static void yaml_node(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
+        if (json_is_object(v) && json_object_size(v) > 0)
+                yaml_mapping(f, v, indent, inline_start);
+        else if (json_is_array(v) && json_array_size(v) > 0)
+                yaml_sequence(f, v, indent, inline_start);
+        else if (json_is_object(v))
+                fputs("{}", f);
+        else if (json_is_array(v))
+                fputs("[]", f);
+        else
+                yaml_scalar(f, v);
+}
+
+void output_yaml(FILE *f, const json_t *v) {
+        if (yaml_is_collection(v)) {
+                fputs("---\n", f);
+                yaml_node(f, v, 0, false);
+        } else {
+                fputs("--- ", f);
+                yaml_node(f, v, 0, true);
+                fputc('\n', f);
+        }
+}

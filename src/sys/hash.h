@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#pragma once
+
+/* Message digests over GnuTLS, for config digests and fingerprints. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA1_HEX_SIZE 41
+#define SHA256_SIZE 32
+
+/* Lower-case hex SHA-1, as upstream's config digests (Digest::SHA::sha1_hex). */
+void sha1_hex(const void *data, size_t len, char ret[static SHA1_HEX_SIZE]);
+void sha256(const void *data, size_t len, uint8_t ret[static SHA256_SIZE]);

@@ -84,6 +84,42 @@ static int check_duplicate_ports(NetConfig *c, const char *name, const json_t *p
         return 0;
 }
 
+/* A bridge port must not be a bridge: the kernel refuses to nest bridges. */
+static int check_bridge_ports_type(NetConfig *c, const json_t *p, char **ret_param, char **reterr) {
+        _cleanup_strv_free_ char **ports = api_split_list(param_str(p, "bridge_ports"));
+
+        STRV_FOREACH(port, ports) {
+                NetIface *n = net_config_find(c, *port);
+                const char *type = n ? net_attr_str(n, "type") : NULL;
+
+                if (streq_ptr(type, "bridge") || streq_ptr(type, "OVSBridge"))
+                        return param_fail(ret_param, "bridge_ports", reterr,
+                                          "interface '%s' is a bridge and cannot be a bridge port", *port);
+        }
+        return 0;
+}
+
+/*
+ * A default gateway needs an address of its family on the interface. Checked
+ * when the request sets a gateway or removes an address, so that hand-written
+ * stanzas that the request does not touch are left alone.
+ */
+static int check_gateway_address(const NetIface *i, const json_t *p, const char *delete, char **ret_param,
+                                 char **reterr) {
+        _cleanup_strv_free_ char **del = api_split_list(delete);
+
+        STRV_FOREACH(sfx, STRV_MAKE("", "6")) {
+                _cleanup_free_ char *gk = xasprintf("gateway%s", *sfx), *ak = xasprintf("address%s", *sfx),
+                                    *ck = xasprintf("cidr%s", *sfx), *mk = xasprintf("method%s", *sfx);
+                bool touched = json_object_get(p, gk) || strv_contains(del, ak) || strv_contains(del, ck);
+
+                if (touched && net_attr_true(i, gk) && !net_attr_true(i, ak) &&
+                    !streq_ptr(net_attr_str(i, mk), "dhcp"))
+                        return param_fail(ret_param, gk, reterr, "%s requires an address ('%s')", gk, ck);
+        }
+        return 0;
+}
+
 /* cidr -> address + netmask (a prefix length); cidr6 likewise. */
 static int map_cidr(json_t *p, const char *suffix, char **ret_param, char **reterr) {
         _cleanup_free_ char *ck = xasprintf("cidr%s", suffix), *ak = xasprintf("address%s", suffix),
@@ -243,6 +279,8 @@ int net_iface_create(NetConfig *c, const char *name, const json_t *params, char 
                 return r;
         r = check_duplicate_ports(c, name, p, ret_param, reterr);
         if (r >= 0)
+                r = check_bridge_ports_type(c, p, ret_param, reterr);
+        if (r >= 0)
                 r = map_cidr(p, "", ret_param, reterr);
         if (r >= 0)
                 r = map_cidr(p, "6", ret_param, reterr);
@@ -268,6 +306,9 @@ int net_iface_create(NetConfig *c, const char *name, const json_t *params, char 
                         return r;
         }
         r = normalize_vids(p, ret_param, reterr);
+        if (r < 0)
+                return r;
+        r = check_gateway_address(&(NetIface) { .attrs = p }, p, NULL, ret_param, reterr);
         if (r < 0)
                 return r;
 
@@ -350,6 +391,8 @@ int net_iface_update(NetConfig *c, const char *name, const json_t *params, const
         if (r >= 0)
                 r = check_duplicate_ports(c, name, p, ret_param, reterr);
         if (r >= 0)
+                r = check_bridge_ports_type(c, p, ret_param, reterr);
+        if (r >= 0)
                 r = check_ipv6_params(p, ret_param, reterr);
         if (r >= 0)
                 r = normalize_vids(p, ret_param, reterr);
@@ -375,7 +418,7 @@ int net_iface_update(NetConfig *c, const char *name, const json_t *params, const
                 json_object_set_new(i->attrs, "families", json_pack("[s]", "inet"));
         update_family(i, "inet", "");
         update_family(i, "inet6", "6");
-        return 0;
+        return check_gateway_address(i, params, delete, ret_param, reterr);
 }
 
 int net_iface_delete(NetConfig *c, const char *name, char **ret_param, char **reterr) {

@@ -324,6 +324,9 @@ static int check_bridge_ports(NetConfig *c, json_t *bridge_of, char **reterr) {
                         }
                         if (!n)
                                 return fail(reterr, "bridge '%s' - unable to find bridge port '%s'", i->name, *p);
+                        /* The kernel refuses to enslave a bridge to a bridge (ELOOP). */
+                        if (type_is(n, "bridge") || type_is(n, "OVSBridge"))
+                                return fail(reterr, "bridge '%s' - bridge port '%s' is a bridge itself", i->name, *p);
                         if (has_static_address(n, "", "0.0.0.0") || has_static_address(n, "6", "::"))
                                 return fail(reterr, "iface %s - ip address can't be set on interface if bridged in %s",
                                             *p, i->name);

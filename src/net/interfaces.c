@@ -385,11 +385,24 @@ static void add_ports(NetIface *d, const char *id, const char *value) {
 }
 
 static void add_address_key(NetIface *d, const char *key, const char *value) {
-        const char *old;
+        const char *old, *suffix;
 
-        /* Upstream keeps the last address; the earlier ones are kept aside, not lost. */
-        if (startswith(key, "address") && (old = net_attr_str(d, key)))
-                strv_extend(&d->extra_addresses, old);
+        /*
+         * Upstream keeps the last address; the earlier ones are kept aside, not
+         * lost. A netmask given so far belongs to the address it followed.
+         */
+        if ((suffix = startswith(key, "address")) && (old = net_attr_str(d, key))) {
+                _cleanup_free_ char *nk = xasprintf("netmask%s", suffix);
+                const char *mask = net_attr_str(d, nk), *slash = strrchr(old, '/');
+
+                if (!(slash && all_digits(slash + 1)) && mask && all_digits(mask))
+                        strv_extendf(&d->extra_addresses, "%s/%s", old, mask);
+                else if (!(slash && all_digits(slash + 1)) && mask && net_netmask_bits(mask) > 0)
+                        strv_extendf(&d->extra_addresses, "%s/%d", old, net_netmask_bits(mask));
+                else
+                        strv_extend(&d->extra_addresses, old);
+                json_object_del(d->attrs, nk);
+        }
         set_str(d->attrs, key, value);
 }
 
@@ -850,10 +863,14 @@ static void finish_iface(NetConfig *c, NetIface *d) {
 }
 
 static void finish(NetConfig *c) {
-        /* Physical NICs exist, configured or not. */
-        for (size_t i = 0; i < c->devs.n; i++)
-                if (netdev_is_physical(&c->devs.devs[i]))
-                        json_object_set_new(iface_get(c, c->devs.devs[i].name)->attrs, "exists", json_integer(1));
+        /* Physical NICs exist, configured or not (if their names can be written into the file at all). */
+        for (size_t i = 0; i < c->devs.n; i++) {
+                const char *name = c->devs.devs[i].name;
+
+                if (netdev_is_physical(&c->devs.devs[i]) && *name && !has_control_chars(name, strlen(name)) &&
+                    !strpbrk(name, WHITESPACE) && utf8_is_valid(name, strlen(name)))
+                        json_object_set_new(iface_get(c, name)->attrs, "exists", json_integer(1));
+        }
 
         for (size_t i = 0; i < c->n_ifaces; i++) {
                 const NetDev *dev = netdev_list_find(&c->devs, c->ifaces[i]->name);

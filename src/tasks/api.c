@@ -2,7 +2,6 @@
 
 /* The task API: /nodes/{node}/tasks and /nodes/{node}/tasks/{upid}/{log,status} (pve-manager PVE::API2::Tasks). */
 
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -112,14 +111,12 @@ static int add_index_entry(const TaskEntry *e, void *userdata) {
 
 static int list_tasks(ApiCall *call, json_t **ret) {
         _cleanup_json_ json_t *result = json_array();
-        _cleanup_free_ char *vmid = api_param_has(call, "vmid") ? xasprintf("%" PRIi64, api_param_int(call, "vmid"))
-                                                                : NULL;
         const char *source = api_param_str(call, "source"), *node;
         ListFilter f = {
                 .call = call,
                 .userfilter = api_param_str(call, "userfilter"),
                 .typefilter = api_param_str(call, "typefilter"),
-                .vmid = vmid,
+                .vmid = api_param_str(call, "vmid"),
                 .have_since = api_param_has(call, "since"),
                 .have_until = api_param_has(call, "until"),
                 .since = api_param_int(call, "since"),

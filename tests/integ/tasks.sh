@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_cmd jq
-plan 40
+plan 43
 setup_root pve1
 T="$PVEHOST_HELPERS/test-task"
 tasks=$PVE_ROOT/var/log/pve/tasks
@@ -91,8 +91,20 @@ ok "stop the task" pvesh delete "/nodes/pve1/tasks/$aupid"
 is "$(pvesh get "/nodes/pve1/tasks/$aupid/status" --output-format json | jq -r .status)" "stopped" "stopped task is gone"
 is "$(tail -n1 "$(logfile "$aupid")")" "TASK ERROR: received interrupt" "stop recorded in the log"
 
+# The index is rotated to index.1 beyond 50000 bytes, and both are listed.
+before=$(pvesh get /nodes/pve1/tasks --limit 1000 --output-format json | jq length)
+for i in $(seq 1 800); do
+        printf 'UPID:pve1:00000001:00000001:%08X:filler::root@pam: %08X OK\n' "$i" "$i"
+done >>"$tasks/index"
+"$T" --sync --type rotate >/dev/null
+ok "index rotated to index.1" test -s "$tasks/index.1"
+"$T" --sync --type afterrotate >/dev/null
+is "$(pvesh get /nodes/pve1/tasks --limit 2000 --output-format json | jq length)" "$((before + 802))" "index and index.1 both listed"
+is "$(pvesh get /nodes/pve1/tasks --output-format json | jq -r '.[0].type')" "afterrotate" "newest first across the rotation"
+
 # A bad index line is skipped.
+n=$(pvesh get /nodes/pve1/tasks --limit 2000 --output-format json | jq length)
 printf 'garbage line\n' >>"$tasks/index"
-is "$(pvesh get /nodes/pve1/tasks --output-format json | jq length)" "6" "bad index line skipped"
+is "$(pvesh get /nodes/pve1/tasks --limit 2000 --output-format json | jq length)" "$n" "bad index line skipped"
 
 done_testing

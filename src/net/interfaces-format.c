@@ -378,6 +378,38 @@ int net_iface_render(const NetIface *i, StrBuf *out, char **reterr) {
         return 0;
 }
 
+static char *render_or_null(const NetConfig *c, const char *name) {
+        _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
+        _cleanup_free_ char *err = NULL;
+        NetIface *i = c ? net_config_find(c, name) : NULL;
+
+        if (!i || net_iface_render(i, &sb, &err) < 0)
+                return NULL;
+        return strbuf_detach(&sb, NULL);
+}
+
+char **net_config_changed(const NetConfig *a, const NetConfig *b) {
+        char **changed = NULL;
+
+        for (int side = 0; side < 2; side++) {
+                const NetConfig *c = side ? b : a;
+
+                for (size_t k = 0; c && k < c->n_ifaces; k++) {
+                        const char *name = c->ifaces[k]->name;
+                        _cleanup_free_ char *x = NULL, *y = NULL;
+
+                        if (strv_contains(changed, name))
+                                continue;
+                        x = render_or_null(a, name);
+                        y = render_or_null(b, name);
+                        if (!streq_ptr(x, y))
+                                strv_extend(&changed, name);
+                }
+        }
+        strv_sort(changed);
+        return changed;
+}
+
 /* ---- merging into the original text ---------------------------------------- */
 
 #define PRIORITY_NEW 50000

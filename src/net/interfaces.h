@@ -87,6 +87,12 @@ int net_config_remove(NetConfig *c, const char *name);
 int net_config_format(NetConfig *c, char **ret, char **reterr);
 
 /*
+ * The interfaces whose configuration differs between a and b (either may be
+ * NULL): present in one only, or rendered differently. Sorted.
+ */
+char **net_config_changed(const NetConfig *a, const NetConfig *b);
+
+/*
  * The "address" values of one family as the file states them ("A/N", or a
  * bare "A" without mask): further addresses first, the one upstream keeps
  * (the API's address/cidr) last. NULL when the family has no address.

@@ -23,6 +23,7 @@
  *         r = rtnl_call(&rtnl, &m, &extack);   (-EINVAL, extack "mtu greater than device maximum")
  */
 
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -147,8 +148,13 @@ void rtnl_msg_link(RtnlMsg *m, const RtnlLinkChange *c);
 void rtnl_msg_link_del(RtnlMsg *m, int ifindex);
 /* RTM_NEWADDR (add) or RTM_DELADDR. */
 void rtnl_msg_addr(RtnlMsg *m, bool add, const RtnlAddr *a);
-/* RTM_NEWROUTE (add, failing if it exists) or RTM_DELROUTE. */
-void rtnl_msg_route(RtnlMsg *m, bool add, const RtnlRoute *r);
+typedef enum RtnlRouteOp {
+        RTNL_ROUTE_ADD,     /* "ip route add": fails if the route exists */
+        RTNL_ROUTE_REPLACE, /* "ip route replace": takes the place of a route with the same key */
+        RTNL_ROUTE_DEL,
+} RtnlRouteOp;
+
+void rtnl_msg_route(RtnlMsg *m, RtnlRouteOp op, const RtnlRoute *r);
 /* Adds or removes VLANs on a bridge port, or on the bridge itself with self. */
 void rtnl_msg_bridge_vlan(RtnlMsg *m, bool add, const RtnlVlan *v, bool self);
 

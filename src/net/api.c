@@ -389,17 +389,6 @@ static int revert_network_changes(ApiCall *call, json_t **ret) {
         return 0;
 }
 
-static int apply_task(Task *t, void *userdata) {
-        const NetApplyOptions *o = userdata;
-        _cleanup_free_ char *err = NULL;
-        int r;
-
-        r = net_apply_pending(o, t, &err);
-        if (r < 0)
-                return task_fail(t, "%s", err);
-        return 0;
-}
-
 static int reload_network_config(ApiCall *call, json_t **ret) {
         NetApplyOptions o = {};
         const char *node;
@@ -410,7 +399,7 @@ static int reload_network_config(ApiCall *call, json_t **ret) {
                 return r;
         if (api_param_has(call, "rollback-timeout"))
                 o.rollback_timeout = (unsigned) api_param_int(call, "rollback-timeout");
-        return api_task_start(call, "srvreload", "networking", apply_task, &o, ret);
+        return api_task_start(call, "srvreload", "networking", net_apply_task, &o, ret);
 }
 
 static int confirm_network_config(ApiCall *call, json_t **ret) {

@@ -195,3 +195,13 @@ finish:
         rtnl_close(&rtnl);
         return r;
 }
+
+int net_apply_task(Task *t, void *userdata) {
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = net_apply_pending(userdata, t, &err);
+        if (r < 0)
+                return task_fail(t, "%s", err);
+        return 0;
+}

@@ -27,3 +27,6 @@ typedef struct NetApplyOptions {
 
 /* The task's work. Returns 0, or a negative errno with the message (ending in "- rolled back" when it did). */
 int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr);
+
+/* The same as a TaskFunc; userdata is a NetApplyOptions. */
+int net_apply_task(Task *t, void *userdata);

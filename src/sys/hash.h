@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #pragma once
 
-/* Message digests over GnuTLS, for config digests and fingerprints. */
+/*
+ * Message digests for config digests and fingerprints, over Nettle (the
+ * crypto library under GnuTLS). Hashing alone does not need GnuTLS itself,
+ * whose initialisation costs every process linking it about 2.5 MiB of
+ * resident memory; pvestatd stays small this way.
+ */
 
 #include <stddef.h>
 #include <stdint.h>

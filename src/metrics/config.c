@@ -8,8 +8,7 @@
 #include "basic/rootdir.h"
 #include "basic/strutil.h"
 #include "metrics/config.h"
-
-#define METRIC_JSON_MAX 1024
+#include "metrics/options.h"
 
 /* ---- formats ------------------------------------------------------------ */
 
@@ -78,86 +77,45 @@ API_REGISTER_FORMATS(metric_formats);
 
 /* ---- schema ------------------------------------------------------------- */
 
-#define OPT_DISABLE \
-        { .name = "disable", .type = API_TYPE_BOOLEAN, .optional = true, .description = "Flag to disable the plugin." }
-#define OPT_SERVER \
-        { .name = "server", .type = API_TYPE_STRING, .format = "address", \
-          .description = "server dns name or IP address" }
-#define OPT_PORT(opt) \
-        { .name = "port", .type = API_TYPE_INTEGER, .optional = (opt), .minimum = API_LIMIT(1), \
-          .maximum = API_LIMIT(65535), .description = "server network port" }
-#define OPT_MTU \
-        { .name = "mtu", .type = API_TYPE_INTEGER, .optional = true, .default_value = "1500", \
-          .minimum = API_LIMIT(512), .maximum = API_LIMIT(65536), \
-          .description = "MTU for metrics transmission over UDP" }
-#define OPT_TIMEOUT \
-        { .name = "timeout", .type = API_TYPE_INTEGER, .optional = true, .default_value = "1", \
-          .minimum = API_LIMIT(0), .description = "graphite TCP socket timeout (default=1)" }
-
 const ApiSchema graphite_options[] = {
-        OPT_DISABLE,
-        OPT_MTU,
-        { .name = "path", .type = API_TYPE_STRING, .optional = true, .format = "graphite-path",
-          .description = "root graphite path (ex: proxmox.mycluster.mykey)" },
-        OPT_PORT(true),
-        { .name = "proto", .type = API_TYPE_STRING, .optional = true,
-          .enum_values = (const char *const[]) { "udp", "tcp", NULL },
-          .description = "Protocol to send graphite data. TCP or UDP (default)" },
-        OPT_SERVER,
-        OPT_TIMEOUT,
+        METRIC_OPT_DISABLE,
+        METRIC_OPT_MTU,
+        METRIC_OPT_PATH,
+        METRIC_OPT_PORT(true),
+        METRIC_OPT_PROTO,
+        METRIC_OPT_SERVER(false),
+        METRIC_OPT_TIMEOUT,
         {},
 };
 
 const ApiSchema influxdb_options[] = {
-        { .name = "api-path-prefix", .type = API_TYPE_STRING, .optional = true,
-          .description = "An API path prefix inserted between '<host>:<port>/' and '/api2/'. Can be useful if the "
-                         "InfluxDB service runs behind a reverse proxy." },
-        { .name = "bucket", .type = API_TYPE_STRING, .optional = true,
-          .description = "The InfluxDB bucket/db. Only necessary when using the http v2 api." },
-        OPT_DISABLE,
-        { .name = "influxdbproto", .type = API_TYPE_STRING, .optional = true, .default_value = "udp",
-          .enum_values = (const char *const[]) { "udp", "http", "https", NULL } },
-        { .name = "max-body-size", .type = API_TYPE_INTEGER, .optional = true, .default_value = "25000000",
-          .minimum = API_LIMIT(1),
-          .description = "InfluxDB max-body-size in bytes. Requests are batched up to this size." },
-        OPT_MTU,
-        { .name = "organization", .type = API_TYPE_STRING, .optional = true,
-          .description = "The InfluxDB organization. Only necessary when using the http v2 api. Has no meaning "
-                         "when using v2 compatibility api." },
-        OPT_PORT(false),
-        OPT_SERVER,
-        OPT_TIMEOUT,
-        { .name = "token", .type = API_TYPE_STRING, .optional = true, .format = "pve-metric-token",
-          .sensitive = true,
-          .description = "The InfluxDB access token. Only necessary when using the http v2 api. If the v2 "
-                         "compatibility api is used, use 'user:password' instead." },
-        { .name = "verify-certificate", .type = API_TYPE_BOOLEAN, .optional = true, .default_value = "1",
-          .description = "Set to 0 to disable certificate verification for https endpoints." },
+        METRIC_OPT_API_PATH_PREFIX,
+        METRIC_OPT_BUCKET,
+        METRIC_OPT_DISABLE,
+        METRIC_OPT_INFLUXDBPROTO,
+        METRIC_OPT_MAX_BODY_SIZE,
+        METRIC_OPT_MTU,
+        METRIC_OPT_ORGANIZATION,
+        METRIC_OPT_PORT(false),
+        METRIC_OPT_SERVER(false),
+        METRIC_OPT_TIMEOUT,
+        METRIC_OPT_TOKEN,
+        METRIC_OPT_VERIFY_CERTIFICATE,
         {},
 };
 
 const ApiSchema opentelemetry_options[] = {
-        OPT_DISABLE,
-        { .name = "otel-compression", .type = API_TYPE_STRING, .optional = true, .default_value = "gzip",
-          .enum_values = (const char *const[]) { "none", "gzip", NULL },
-          .description = "Compression algorithm for requests" },
-        { .name = "otel-headers", .type = API_TYPE_STRING, .optional = true, .max_length = METRIC_JSON_MAX,
-          .format = "pve-metric-base64-json", .description = "Custom HTTP headers (JSON format, base64 encoded)" },
-        { .name = "otel-max-body-size", .type = API_TYPE_INTEGER, .optional = true, .default_value = "10000000",
-          .minimum = API_LIMIT(1024), .description = "Maximum request body size in bytes" },
-        { .name = "otel-path", .type = API_TYPE_STRING, .optional = true, .default_value = "/v1/metrics",
-          .description = "OTLP endpoint path" },
-        { .name = "otel-protocol", .type = API_TYPE_STRING, .optional = true, .default_value = "https",
-          .enum_values = (const char *const[]) { "http", "https", NULL }, .description = "HTTP protocol" },
-        { .name = "otel-resource-attributes", .type = API_TYPE_STRING, .optional = true,
-          .max_length = METRIC_JSON_MAX, .format = "pve-metric-base64-json",
-          .description = "Additional resource attributes as JSON, base64 encoded" },
-        { .name = "otel-timeout", .type = API_TYPE_INTEGER, .optional = true, .default_value = "5",
-          .minimum = API_LIMIT(1), .maximum = API_LIMIT(10), .description = "HTTP request timeout in seconds" },
-        { .name = "otel-verify-ssl", .type = API_TYPE_BOOLEAN, .optional = true, .default_value = "1",
-          .description = "Verify SSL certificates" },
-        OPT_PORT(true),
-        OPT_SERVER,
+        METRIC_OPT_DISABLE,
+        METRIC_OPT_OTEL_COMPRESSION,
+        METRIC_OPT_OTEL_HEADERS,
+        METRIC_OPT_OTEL_MAX_BODY_SIZE,
+        METRIC_OPT_OTEL_PATH,
+        METRIC_OPT_OTEL_PROTOCOL,
+        METRIC_OPT_OTEL_RESOURCE_ATTRIBUTES,
+        METRIC_OPT_OTEL_TIMEOUT,
+        METRIC_OPT_OTEL_VERIFY_SSL,
+        METRIC_OPT_PORT(true),
+        METRIC_OPT_SERVER(false),
         {},
 };
 

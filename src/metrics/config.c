@@ -269,6 +269,13 @@ void metric_server_done(MetricServer *m) {
         *m = (MetricServer) {};
 }
 
+char *metric_server_base_url(const MetricServer *m) {
+        bool v6 = api_is_ipv6(m->server);
+
+        return xasprintf("%s://%s%s%s:%u", m->transport == METRIC_HTTPS ? "https" : "http", v6 ? "[" : "", m->server,
+                         v6 ? "]" : "", m->port);
+}
+
 bool metric_server_equal(const MetricServer *a, const MetricServer *b) {
         return streq(a->id, b->id) && a->type == b->type && a->transport == b->transport &&
                a->disable == b->disable && streq(a->server, b->server) && a->port == b->port && a->mtu == b->mtu &&

@@ -75,6 +75,8 @@ int status_cfg_parse(const char *text, SectionConfig *ret, char **reterr);
 /* Converts a section into a MetricServer (the section was validated when parsed). */
 void metric_server_from_section(const Section *s, MetricServer *ret);
 void metric_server_done(MetricServer *m);
+/* "http[s]://<server>:<port>" of an HTTP(S) server, IPv6 addresses bracketed. */
+char *metric_server_base_url(const MetricServer *m);
 bool metric_server_equal(const MetricServer *a, const MetricServer *b);
 
 /*

@@ -2,7 +2,6 @@
 
 #include <inttypes.h>
 
-#include "api/format.h"
 #include "api/json-util.h"
 #include "basic/alloc.h"
 #include "basic/strutil.h"
@@ -88,15 +87,11 @@ void influx_encode(Payloads *p, const json_t *tree, const char *tags, int64_t ti
 
 char *influx_url(const MetricServer *m, const char *call) {
         _cleanup_strbuf_ StrBuf url = STRBUF_INIT;
+        _cleanup_free_ char *base = metric_server_base_url(m);
         const char *prefix = strempty(m->api_path_prefix);
         size_t n;
 
-        strbuf_addf(&url, "%s://", m->transport == METRIC_HTTPS ? "https" : "http");
-        if (api_is_ipv6(m->server))
-                strbuf_addf(&url, "[%s]", m->server);
-        else
-                strbuf_adds(&url, m->server);
-        strbuf_addf(&url, ":%u/", m->port);
+        strbuf_addf(&url, "%s/", base);
 
         prefix += strspn(prefix, "/");
         for (n = strlen(prefix); n > 0 && prefix[n - 1] == '/'; n--)

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+/*
+ * Digests over Nettle, GnuTLS's own crypto core: the same implementation
+ * without GnuTLS's start-up cost, which matters for every CLI invocation
+ * that computes a config digest.
+ */
+
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
@@ -25,5 +31,5 @@ void sha256(const void *data, size_t len, uint8_t ret[static SHA256_SIZE]) {
 
         sha256_init(&ctx);
         sha256_update(&ctx, len, data);
-        sha256_digest(&ctx, SHA256_SIZE, ret);
+        sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
 }

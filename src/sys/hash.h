@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #pragma once
 
-/*
- * Message digests for config digests and fingerprints, over Nettle (the
- * crypto library under GnuTLS). Hashing alone does not need GnuTLS itself,
- * whose initialisation costs every process linking it about 2.5 MiB of
- * resident memory; pvestatd stays small this way.
- */
+/* Message digests (Nettle), for config digests and fingerprints. */
 
 #include <stddef.h>
 #include <stdint.h>

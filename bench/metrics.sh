@@ -17,30 +17,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 base=$((30000 + RANDOM % 20000))
-mkdir -p "$W/carbon/whisper" "$W/carbon/log" "$W/carbon/storage" "$W/root/etc/pve"
-cat >"$W/carbon/carbon.conf" <<CONF
-[cache]
-STORAGE_DIR = $W/carbon/storage
-LOCAL_DATA_DIR = $W/carbon/whisper
-WHITELISTS_DIR = $W/carbon/storage/lists
-CONF_DIR = $W/carbon
-LOG_DIR = $W/carbon/log
-PID_DIR = $W/carbon
-ENABLE_LOGROTATION = False
-ENABLE_TAGS = False
-USER =
-MAX_CACHE_SIZE = inf
-MAX_UPDATES_PER_SECOND = inf
-MAX_CREATES_PER_MINUTE = inf
-LINE_RECEIVER_INTERFACE = 127.0.0.1
-LINE_RECEIVER_PORT = $base
-ENABLE_UDP_LISTENER = False
-PICKLE_RECEIVER_INTERFACE = 127.0.0.1
-PICKLE_RECEIVER_PORT = $((base + 1))
-CACHE_QUERY_INTERFACE = 127.0.0.1
-CACHE_QUERY_PORT = $((base + 2))
-CONF
-printf '[default]\npattern = .*\nretentions = 1s:1h\n' >"$W/carbon/storage-schemas.conf"
+mkdir -p "$W/root/etc/pve"
+. "$PVEHOST_SRC/tests/integ/carbon-config.sh"
+carbon_config "$W/carbon" $base "" $((base + 1)) $((base + 2))
 carbon-cache --config="$W/carbon/carbon.conf" --nodaemon start >"$W/carbon.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$base") 2>/dev/null && break; sleep 0.1; done

@@ -123,60 +123,40 @@ uint64_t node_sample_disk_used(const NodeSample *s) {
         return (s->root.blocks - MIN(s->root.bfree, s->root.blocks)) * s->root.frsize;
 }
 
-static void set_int(json_t *o, const char *key, int64_t v) {
-        json_object_set_new(o, key, json_integer(v));
-}
+/*
+ * One half of Filesys::Df's hash (blocks or inodes): total, free and
+ * available to users, the used amount, the user's view when root has a
+ * reserve, and the rounded percentage, under the names given for: total,
+ * free, avail, used, per, user_total, user_avail, user_used, su_avail,
+ * su_total.
+ */
+static void df_half(json_t *o, const char *const names[static 10], int64_t total, int64_t free_, int64_t avail) {
+        int64_t used = total - free_, user_total = total, user_used = used, per = 0;
 
-/* Percentages as Filesys::Df rounds them. */
-static int64_t df_percent(double used, double total) {
-        return total > 0 ? (int64_t) (used / total * 100 + 0.5) : 0;
+        if (free_ > avail) {
+                user_total = total - (free_ - avail);
+                user_used = user_total - avail;
+        }
+        if (user_used && user_total > 0)
+                per = (int64_t) ((double) user_used / (double) user_total * 100 + 0.5);
+
+        const int64_t values[10] = { total, free_, avail, used, per, user_total, avail, user_used, free_, total };
+        for (size_t i = 0; i < 10; i++)
+                json_object_set_new(o, names[i], json_integer(values[i]));
 }
 
 /* Filesys::Df's hash for a block size of 1 (bytes). */
 static json_t *blockstat_tree(const DiskUsage *d) {
-        int64_t blocks = (int64_t) (d->blocks * d->frsize), bfree = (int64_t) (d->bfree * d->frsize),
-                bavail = (int64_t) (d->bavail * d->frsize), used = blocks - bfree;
-        int64_t user_blocks = blocks, user_used = used, per;
+        static const char *const blocks[10] = { "blocks", "bfree", "bavail", "used", "per",
+                                                "user_blocks", "user_bavail", "user_used", "su_bavail", "su_blocks" };
+        static const char *const files[10] = { "files", "ffree", "favail", "fused", "fper",
+                                               "user_files", "user_favail", "user_fused", "su_favail", "su_files" };
         json_t *o = json_object();
 
-        if (bfree > bavail) {
-                user_blocks = blocks - (bfree - bavail);
-                user_used = user_blocks - bavail;
-                per = user_used ? df_percent((double) user_used, (double) user_blocks) : 0;
-        } else
-                per = df_percent((double) used, (double) blocks);
-        set_int(o, "per", per);
-        set_int(o, "blocks", blocks);
-        set_int(o, "bfree", bfree);
-        set_int(o, "bavail", bavail);
-        set_int(o, "used", used);
-        set_int(o, "user_blocks", user_blocks);
-        set_int(o, "user_bavail", bavail);
-        set_int(o, "user_used", user_used);
-        set_int(o, "su_bavail", bfree);
-        set_int(o, "su_blocks", blocks);
-
-        if (d->files > 0) {
-                int64_t files = (int64_t) d->files, ffree = (int64_t) d->ffree, favail = (int64_t) d->favail;
-                int64_t fused = files - ffree, user_files = files, user_fused = fused, fper;
-
-                if (ffree > favail) {
-                        user_files = files - (ffree - favail);
-                        user_fused = user_files - favail;
-                        fper = user_fused ? df_percent((double) user_fused, (double) user_files) : 0;
-                } else
-                        fper = df_percent((double) fused, (double) files);
-                set_int(o, "fper", fper);
-                set_int(o, "files", files);
-                set_int(o, "ffree", ffree);
-                set_int(o, "favail", favail);
-                set_int(o, "fused", fused);
-                set_int(o, "user_fused", user_fused);
-                set_int(o, "user_files", user_files);
-                set_int(o, "su_favail", ffree);
-                set_int(o, "su_files", files);
-                set_int(o, "user_favail", favail);
-        }
+        df_half(o, blocks, (int64_t) (d->blocks * d->frsize), (int64_t) (d->bfree * d->frsize),
+                (int64_t) (d->bavail * d->frsize));
+        if (d->files > 0)
+                df_half(o, files, (int64_t) d->files, (int64_t) d->ffree, (int64_t) d->favail);
         return o;
 }
 

@@ -38,33 +38,8 @@ start_bg() { # LOG CMD... : runs CMD in the background, killed on exit
 }
 
 # ---- servers -----------------------------------------------------------------
-mkdir -p "$W/carbon/whisper" "$W/carbon/log" "$W/carbon/storage"
-cat >"$W/carbon/carbon.conf" <<CONF
-[cache]
-STORAGE_DIR = $W/carbon/storage
-LOCAL_DATA_DIR = $W/carbon/whisper
-WHITELISTS_DIR = $W/carbon/storage/lists
-CONF_DIR = $W/carbon
-LOG_DIR = $W/carbon/log
-PID_DIR = $W/carbon
-ENABLE_LOGROTATION = False
-ENABLE_TAGS = False
-USER =
-MAX_CACHE_SIZE = inf
-MAX_UPDATES_PER_SECOND = inf
-MAX_CREATES_PER_MINUTE = inf
-LINE_RECEIVER_INTERFACE = 127.0.0.1
-LINE_RECEIVER_PORT = $P_CARBON_TCP
-ENABLE_UDP_LISTENER = True
-UDP_RECEIVER_INTERFACE = 127.0.0.1
-UDP_RECEIVER_PORT = $P_CARBON_UDP
-PICKLE_RECEIVER_INTERFACE = 127.0.0.1
-PICKLE_RECEIVER_PORT = $P_CARBON_PICKLE
-CACHE_QUERY_INTERFACE = 127.0.0.1
-CACHE_QUERY_PORT = $P_CARBON_QUERY
-WHISPER_AUTOFLUSH = True
-CONF
-printf '[default]\npattern = .*\nretentions = 1s:1h\n' >"$W/carbon/storage-schemas.conf"
+. "$(dirname "$0")/carbon-config.sh"
+carbon_config "$W/carbon" $P_CARBON_TCP $P_CARBON_UDP $P_CARBON_PICKLE $P_CARBON_QUERY
 start_bg "$W/carbon.log" carbon-cache --config="$W/carbon/carbon.conf" --nodaemon start
 
 mkdir -p "$W/influx"

@@ -46,7 +46,11 @@ sleep 1
 rss1=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 sleep 8
 rss2=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-ok "RSS flat over many cycles with a server down (${rss1} -> ${rss2} kB)" test $((rss2 - rss1)) -lt 256
+if ldd "$(command -v pvestatd)" | grep -q libasan; then
+        skip "RSS under AddressSanitizer (its quarantine holds freed memory)"
+else
+        ok "RSS flat over many cycles with a server down (${rss1} -> ${rss2} kB)" test $((rss2 - rss1)) -lt 256
+fi
 fails "a second start is refused" pvestatd start
 ok "stop" pvestatd stop
 is "$(pvestatd status)" stopped "status: stopped after stop"

@@ -108,9 +108,9 @@ pvesh create /cluster/metrics/server/otel --type opentelemetry --server 127.0.0.
 pvesh create /cluster/metrics/server/otelplain --type opentelemetry --server 127.0.0.1 --port $P_REC \
         --otel-protocol http --otel-path /plain/metrics --otel-compression none >/dev/null
 pvesh create /cluster/metrics/server/selfsigned --type influxdb --server 127.0.0.1 --port $P_REC_TLS \
-        --influxdbproto https --api-path-prefix strict >/dev/null
+        --influxdbproto https --api-path-prefix strict --timeout 5 >/dev/null
 pvesh create /cluster/metrics/server/insecure --type influxdb --server 127.0.0.1 --port $P_REC_TLS \
-        --influxdbproto https --verify-certificate 0 --api-path-prefix insecure >/dev/null
+        --influxdbproto https --verify-certificate 0 --api-path-prefix insecure --timeout 5 >/dev/null
 pvesh create /cluster/metrics/server/off --type graphite --server 127.0.0.1 --port $P_DISABLED --proto tcp \
         --disable 1 >/dev/null
 pvesh create /cluster/metrics/server/hung --type graphite --server 127.0.0.1 --port $P_HUNG --proto tcp \
@@ -173,7 +173,7 @@ is "$(echo "$first" | jq -r .body | awk 'NF { print length($NF) }' | sort -u)" 1
 nt=$(jq -c 'select(.path == "/notoken/api/v2/write")' "$W/rec.jsonl" | head -1)
 is "$(echo "$nt" | jq -r '.headers.authorization // "none"')" none "influxdb v2: no Authorization without a token"
 ok "influxdb https with verify-certificate 0 accepts a self-signed server" \
-        test "$(jq -c 'select(.path == "/insecure/api/v2/write")' "$W/tls.jsonl" | wc -l)" -ge 3
+        test "$(jq -c 'select(.path == "/insecure/api/v2/write")' "$W/tls.jsonl" | wc -l)" -ge 1
 is "$(jq -c 'select(.path == "/strict/api/v2/write")' "$W/tls.jsonl" | wc -l)" 0 "verify-certificate 1 refuses it"
 
 # ---- OpenTelemetry --------------------------------------------------------------

@@ -11,7 +11,8 @@
 #define T0 1000000020
 
 static void test_create_update_fetch(void **state) {
-        _cleanup_free_ char *dir = make_tmpdir(), *path = xasprintf("%s/t.rrd", dir), *err = NULL;
+        char *dir = make_tmpdir();
+        _cleanup_free_ char *path = xasprintf("%s/t.rrd", dir), *err = NULL;
         char *const defs[] = { (char *) "DS:load:GAUGE:120:0:U", (char *) "DS:net:DERIVE:120:0:U",
                                (char *) "RRA:AVERAGE:0.5:1:70", (char *) "RRA:MAX:0.5:1:70", NULL };
         RrdFetch f = {};

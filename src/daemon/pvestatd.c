@@ -42,6 +42,7 @@
 #include "metrics/history.h"
 #include "metrics/prometheus.h"
 #include "metrics/rrdnode.h"
+#include "metrics/rrdwriter.h"
 #include "metrics/sample.h"
 #include "metrics/sender.h"
 #include "sys/dlopen-util.h"
@@ -65,6 +66,7 @@ typedef struct Daemon {
         bool cfg_known;
         MetricHistoryWriter history;
         char *rrd_path;
+        RrdWriter rrd;
         bool rrd_failing, history_failing, sample_failing;
         pthread_mutex_t latest_lock;
         NodeSample *latest;    /* for /metrics; protected by latest_lock */
@@ -262,7 +264,7 @@ static void run_cycle(Daemon *d, bool first) {
         if (!first) {
                 _cleanup_free_ char *err = NULL, *line = metric_history_line(s, node_name(), (int64_t) s->time);
 
-                r = rrd_node_update(d->rrd_path, s, &err);
+                r = rrd_writer_update(&d->rrd, d->rrd_path, s, &err);
                 note_result(&d->rrd_failing, r, "RRD update", err);
                 r = metric_history_append(&d->history, line);
                 note_result(&d->history_failing, r, "metric history update", NULL);
@@ -275,7 +277,8 @@ static void run_cycle(Daemon *d, bool first) {
 }
 
 static int run(const Options *opt) {
-        Daemon d = { .opt = opt, .history = METRIC_HISTORY_WRITER_INIT, .latest_lock = PTHREAD_MUTEX_INITIALIZER };
+        Daemon d = { .opt = opt, .history = METRIC_HISTORY_WRITER_INIT, .rrd = RRD_WRITER_INIT,
+                     .latest_lock = PTHREAD_MUTEX_INITIALIZER };
         _cleanup_close_ int sfd = -EBADF;
         sigset_t mask;
         usec_t interval = (usec_t) (opt->interval * USEC_PER_SEC), next;
@@ -345,6 +348,7 @@ finish:
         stop_senders(&d, false);
         if (d.mhd)
                 sym_MHD_stop_daemon(d.mhd);
+        rrd_writer_stop(&d.rrd);
         metric_history_writer_done(&d.history);
         node_sample_unref(d.prev);
         node_sample_unref(d.latest);

@@ -44,10 +44,14 @@ char *rrd_node_update_string(const NodeSample *s) {
 
 int rrd_node_update(const char *path, const NodeSample *s, char **reterr) {
         _cleanup_free_ char *values = rrd_node_update_string(s);
+
+        return rrd_node_update_values(path, (time_t) s->time, values, reterr);
+}
+
+int rrd_node_update_values(const char *path, time_t t, const char *values, char **reterr) {
         int r;
 
         if (!file_exists(path)) {
-                time_t t = (time_t) s->time;
                 struct tm tm;
 
                 /* Start at the day boundary, as upstream. */

@@ -25,6 +25,8 @@ char *rrd_node_update_string(const NodeSample *s);
 
 /* Creates the file (and directories) if missing, starting at today's local midnight, then updates it. */
 int rrd_node_update(const char *path, const NodeSample *s, char **reterr);
+/* The same with the update string of a sample taken at time t. */
+int rrd_node_update_values(const char *path, time_t t, const char *values, char **reterr);
 
 /*
  * Resolution and number of rows of a timeframe for pve2 files (decade is

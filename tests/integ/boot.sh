@@ -5,7 +5,7 @@
 
 boot_need_tools
 boot_sandbox efi
-plan 75
+plan 87
 
 K1=6.8.12-4-pve K2=6.8.12-9-pve K3=6.5.13-1-pve K4=6.2.16-20-pve
 add_kernel $K1; add_kernel $K2; add_kernel $K3; add_kernel $K4
@@ -132,5 +132,28 @@ out=$(proxmox-boot-tool clean --dry-run); like "$out" "Checking whether ESP 'DEA
 is "$(sha1sum "$PVE_ROOT/etc/kernel/proxmox-boot-uuids")" "$list_sum" "clean --dry-run changes nothing"
 ok "clean" proxmox-boot-tool clean
 ok "clean removed the missing UUID" sh -c "! grep -q DEAD-BEEF '$PVE_ROOT/etc/kernel/proxmox-boot-uuids'"
+
+# ---- kernel hooks and API ----
+hooks=$(mktemp -d); on_exit "rm -rf '$hooks'"
+mkdir -p "$hooks/postinst.d" "$hooks/postrm.d" "$hooks/bin"
+# The hooks do nothing inside containers (as upstream); this test may run in one.
+printf '#!/bin/sh\necho none\nexit 1\n' > "$hooks/bin/systemd-detect-virt"; chmod +x "$hooks/bin/systemd-detect-virt"
+export PATH="$hooks/bin:$PATH"
+cp "$PVEHOST_SRC/data/kernel/zz-proxmox-boot" "$hooks/postinst.d/"
+cp "$PVEHOST_SRC/data/kernel/zz-proxmox-boot" "$hooks/postrm.d/"
+add_kernel 6.8.12-12-pve
+out=$(env DEB_MAINT_PARAMS=configure "$hooks/postinst.d/zz-proxmox-boot" 6.8.12-12-pve 2>&1); is $? 0 "postinst hook syncs a new kernel"
+ok "new kernel on the mirror ESP" esp_same "${B}p1" EFI/proxmox/6.8.12-12-pve/vmlinuz-6.8.12-12-pve "$PVE_ROOT/boot/vmlinuz-6.8.12-12-pve"
+remove_kernel 6.8.12-12-pve
+ok "postrm hook" env DEB_MAINT_PARAMS=remove "$hooks/postrm.d/zz-proxmox-boot" 6.8.12-12-pve
+ok "removed kernel gone from the ESP" sh -c "! mdir -i ${A}p1 -b ::/EFI/proxmox 2>/dev/null | grep -q 6.8.12-12-pve"
+ok "postinst upgrade run does nothing" env DEB_MAINT_PARAMS=upgrade "$hooks/postinst.d/zz-proxmox-boot" 6.8.12-12-pve
+ok "auto-removal list written" grep -q '"^proxmox-kernel-6\\.8\\.12-9-pve-signed\$";' "$PVE_ROOT/etc/apt/apt.conf.d/76pveconf"
+is "$(pvesh get /nodes/$PVE_NODENAME/boot --output-format json | jq -r '.esps | length')" 2 "API: GET /nodes/{node}/boot lists the ESPs"
+ok "API: pin" pvesh create /nodes/$PVE_NODENAME/boot/pin --version $K2
+is "$(cat "$PVE_ROOT/etc/kernel/proxmox-boot-pin")" "$K2" "API: pin file written"
+fails "API: pin of an unknown kernel" pvesh create /nodes/$PVE_NODENAME/boot/pin --version 1.2.3-4-pve
+ok "API: unpin" pvesh delete /nodes/$PVE_NODENAME/boot/pin
+ok "API: pin file removed" test ! -e "$PVE_ROOT/etc/kernel/proxmox-boot-pin"
 
 done_testing

@@ -907,7 +907,7 @@ static int init_esp(BootContext *ctx, const char *partition, const char *mode, c
         r = esp_list(&esp, &l, reterr);
         if (r < 0)
                 return r;
-        grub = streq_ptr(mode, "grub") || esp_listing_find(&l, ESP_GRUB_EFI);
+        grub = streq_ptr(mode, "grub") || esp_listing_find(&l, ESP_GRUB_EFI) || !ctx->efi;
 
         t.mode = grub ? BOOT_MODE_GRUB : BOOT_MODE_SYSTEMD_BOOT;
         if (ctx->efi) {

@@ -62,21 +62,32 @@ static const ApiSchema status_props[] = {
         {},
 };
 
-static int get_boot_status(ApiCall *call, json_t **ret) {
-        _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
+/* Every method acts on this node and holds the tool's lock, as the command line does. */
+static int boot_call_begin(ApiCall *call, BootContext *ctx, LockFile *lock) {
         _cleanup_free_ char *err = NULL;
-        BootContext ctx;
         const char *node;
-        unsigned missing;
         int r;
 
         r = api_local_node(call, &node);
         if (r < 0)
                 return r;
-        boot_context_init(&ctx, NULL, NULL);
-        r = boot_lock(&lock, &err);
+        boot_context_init(ctx, NULL, NULL);
+        r = boot_lock(lock, &err);
         if (r < 0)
                 return api_error(call, 500, "%s", err);
+        return 0;
+}
+
+static int get_boot_status(ApiCall *call, json_t **ret) {
+        _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
+        _cleanup_free_ char *err = NULL;
+        BootContext ctx;
+        unsigned missing;
+        int r;
+
+        r = boot_call_begin(call, &ctx, &lock);
+        if (r < 0)
+                return r;
         r = boot_status(&ctx, ret, &missing, &err);
         if (r == -ENOENT)
                 return 0; /* not set up: still a valid status */
@@ -105,16 +116,11 @@ static int pin_kernel(ApiCall *call, json_t **ret) {
         _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
         _cleanup_free_ char *err = NULL;
         BootContext ctx;
-        const char *node;
         int r;
 
-        r = api_local_node(call, &node);
+        r = boot_call_begin(call, &ctx, &lock);
         if (r < 0)
                 return r;
-        boot_context_init(&ctx, NULL, NULL);
-        r = boot_lock(&lock, &err);
-        if (r < 0)
-                return api_error(call, 500, "%s", err);
         r = boot_kernel_pin(&ctx, api_param_str(call, "version"), api_param_bool(call, "next-boot"), &err);
         if (r == -ENOENT)
                 return api_param_error(call, "version", "no kernel image found in /boot for '%s'",
@@ -128,16 +134,11 @@ static int unpin_kernel(ApiCall *call, json_t **ret) {
         _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
         _cleanup_free_ char *err = NULL, *last = NULL;
         BootContext ctx;
-        const char *node;
         int r;
 
-        r = api_local_node(call, &node);
+        r = boot_call_begin(call, &ctx, &lock);
         if (r < 0)
                 return r;
-        boot_context_init(&ctx, NULL, NULL);
-        r = boot_lock(&lock, &err);
-        if (r < 0)
-                return api_error(call, 500, "%s", err);
         r = boot_kernel_unpin(&ctx, api_param_bool(call, "next-boot"), &last, &err);
         if (r < 0)
                 return api_error(call, 500, "%s", err);

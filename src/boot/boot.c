@@ -136,20 +136,15 @@ int boot_kernel_lists_read(const char *install_version, BootKernelLists *ret, ch
         return 0;
 }
 
-static int check_kernel_version(const char *version, char **reterr) {
+static int update_manual_list(const char *version, bool add, bool *ret_changed, char **reterr) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
         if (!kernel_version_is_valid(version)) {
                 *reterr = xasprintf("E: '%s' is not a valid kernel version.", version);
                 return -EINVAL;
         }
-        return 0;
-}
-
-static int update_manual_list(const char *version, bool add, bool *ret_changed, char **reterr) {
-        _cleanup_strv_free_ char **l = NULL;
-        bool exists;
-        int r;
-
-        r = boot_list_read(BOOT_MANUAL_KERNELS, kernel_version_is_valid, "is not a valid kernel version", &l, &exists,
+        r = boot_list_read(BOOT_MANUAL_KERNELS, kernel_version_is_valid, "is not a valid kernel version", &l, NULL,
                            reterr);
         if (r < 0)
                 return r;
@@ -170,10 +165,7 @@ int boot_kernel_add(BootContext *ctx, const char *version, char **reterr) {
         bool changed;
         int r;
 
-        r = check_kernel_version(version, reterr);
-        if (r < 0)
-                return r;
-        if (!boot_image_exists(version)) {
+        if (!kernel_version_is_valid(version) || !boot_image_exists(version)) {
                 *reterr = xasprintf("E: no kernel image found in /boot for '%s', not adding.", version);
                 return -ENOENT;
         }
@@ -189,9 +181,6 @@ int boot_kernel_remove(BootContext *ctx, const char *version, char **reterr) {
         bool changed;
         int r;
 
-        r = check_kernel_version(version, reterr);
-        if (r < 0)
-                return r;
         r = update_manual_list(version, false, &changed, reterr);
         if (r < 0)
                 return r;

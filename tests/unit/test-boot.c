@@ -99,7 +99,8 @@ static void test_loader(void **state) {
         _cleanup_free_ char *c1 = loader_conf_set_default("timeout 3\ndefault proxmox-*\n", "6.8.12-4-pve");
         _cleanup_free_ char *c2 = loader_conf_set_default("timeout 3\n", NULL);
         _cleanup_free_ char *c3 = loader_conf_set_default("", NULL);
-        _cleanup_free_ char *v = shell_assignment_get("A=1\n GRUB_X=\"a b\" \nGRUB_XY=no\nGRUB_X='c'\n", 44, "GRUB_X");
+        const char *grub_defaults = "A=1\n GRUB_X=\"a b\" \nGRUB_XY=no\nGRUB_X='c'\n";
+        _cleanup_free_ char *v = shell_assignment_get(grub_defaults, strlen(grub_defaults), "GRUB_X");
 
         assert_string_equal(e, "title    Proxmox Virtual Environment\n"
                                "version  6.8.12-4-pve\n"

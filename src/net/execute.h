@@ -21,12 +21,13 @@
  * changed are returned so that a rollback knows what to restore.
  */
 
+#include "net/output.h"
 #include "net/target.h"
 #include "sys/netlink.h"
 
 typedef struct NetExecCallbacks {
         /* A line for the task log ("vmbr0: address 10.0.0.3/24 added"). */
-        void (*log)(void *userdata, const char *line);
+        NetLogFn log;
         /*
          * Runs the hooks of phase ("pre-up", "up") for a link that is part of
          * the target. created is true for links the apply just created.

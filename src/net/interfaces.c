@@ -181,6 +181,42 @@ int net_config_remove(NetConfig *c, const char *name) {
         return 0;
 }
 
+int net_config_rename(NetConfig *c, const char *old, const char *new) {
+        bool found;
+        size_t slot = iface_slot(c, old, &found), to;
+        NetIface *i;
+
+        if (!found)
+                return -ENOENT;
+        if (net_config_find(c, new))
+                return -EEXIST;
+        i = c->ifaces[slot];
+        memmove(c->ifaces + slot, c->ifaces + slot + 1, (c->n_ifaces - slot - 1) * sizeof(NetIface *));
+        c->n_ifaces--;
+        free(i->name);
+        i->name = xstrdup(new);
+        to = iface_slot(c, new, &found);
+        memmove(c->ifaces + to + 1, c->ifaces + to, (c->n_ifaces - to) * sizeof(NetIface *));
+        c->ifaces[to] = i;
+        c->n_ifaces++;
+
+        /* The text keeps its place: its blocks now belong to the new name. */
+        for (size_t b = 0; b < c->n_blocks; b++) {
+                NetBlock *bl = &c->blocks[b];
+
+                if (bl->iface && streq(bl->iface, old)) {
+                        free(bl->iface);
+                        bl->iface = xstrdup(new);
+                }
+                for (char **n = bl->names; n && *n; n++)
+                        if (streq(*n, old)) {
+                                free(*n);
+                                *n = xstrdup(new);
+                        }
+        }
+        return 0;
+}
+
 static NetIface *iface_get(NetConfig *c, const char *name) {
         return net_config_find(c, name) ?: net_config_add(c, name, NULL);
 }

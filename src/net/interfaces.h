@@ -76,6 +76,11 @@ NetIface *net_config_find(const NetConfig *c, const char *name);
 NetIface *net_config_add(NetConfig *c, const char *name, json_t *attrs);
 /* Removes an interface; -ENOENT when there is none. */
 int net_config_remove(NetConfig *c, const char *name);
+/*
+ * Renames an interface, keeping its place in the file (its stanzas are
+ * written anew there). -ENOENT when there is no old, -EEXIST when new exists.
+ */
+int net_config_rename(NetConfig *c, const char *old, const char *new);
 
 /*
  * Checks the whole configuration as upstream's writer does (ports used

@@ -20,6 +20,7 @@
  */
 
 #include "basic/time-util.h"
+#include "net/output.h"
 #include "net/state.h"
 #include "tasks/worker.h"
 
@@ -42,8 +43,6 @@ int net_rollback_save(const NetRollback *rb, char **reterr);
 /* -ENOENT when there is no record. */
 int net_rollback_load(NetRollback *ret, char **reterr);
 int net_rollback_remove(void);
-
-typedef void (*NetLogFn)(void *userdata, const char *line);
 
 /*
  * Undoes the apply: the kernel back to the recorded state (for the links the

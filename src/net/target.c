@@ -357,9 +357,9 @@ static void set_ports(const NetConfig *c, NetTarget *t, char *const *managed, co
                         if (streq(*key, "slaves") != bond)
                                 continue;
                         STRV_FOREACH(p, ports) {
-                                NetTargetLink *l = release ? net_target_link(t, *p) : add_link(t, *p);
+                                NetTargetLink *l = add_link(t, *p);
 
-                                if (!l || (release && l->set_master))
+                                if (release && l->set_master)
                                         continue;
                                 l->set_master = true;
                                 free(l->master);
@@ -460,7 +460,7 @@ int net_target_from_config(const NetConfig *new, const NetConfig *previous, NetT
                 size_t n_addrs = 0;
                 RtnlRoute gw;
 
-                if (!l) {
+                if (!strv_contains(managed, *name)) {
                         strv_extend(&t.remove, *name);
                         l = add_link(&t, *name);
                         l->up = RTNL_SET(0);

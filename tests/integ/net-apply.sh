@@ -6,7 +6,7 @@
 
 need_root
 need_cmd ip
-plan 48
+plan 51
 
 setup_root pve1
 ns=$(new_netns apply) || skip_all "cannot create a network namespace"
@@ -128,5 +128,33 @@ ok "delete vmbr0" in_ns pvesh delete /nodes/pve1/network/vmbr0
 ok "apply the removal" apply
 ok "vmbr0 is gone" test -z "$(ip -n "$ns" -o link show vmbr0 2>/dev/null)"
 is "$(link_attr eth0 master)" "null" "eth0 released"
+
+# VLANs, bonds and VLAN-aware bridges where the kernel has them (their netlink
+# requests are checked byte for byte in the netlink unit test).
+stage_and_apply() { # STANZAS...
+        printf 'auto lo\niface lo inet loopback\n\n%s\n' "$*" >"$PVE_ROOT$N/interfaces.new" && apply >/dev/null
+}
+if ip -n "$ns" link add link eth1 name probe.5 type vlan id 5 2>/dev/null; then
+        ip -n "$ns" link del probe.5
+        stage_and_apply $'auto eth1.30\niface eth1.30 inet static\n\taddress 10.30.0.2/24\n'
+        is "$(link_attr eth1.30 linkinfo.info_data.id)" "30" "VLAN eth1.30 created"
+else
+        skip "VLAN: this kernel lacks 802.1Q support"
+fi
+if ip -n "$ns" link add probe0 type bond 2>/dev/null; then
+        ip -n "$ns" link del probe0
+        stage_and_apply $'auto bond0\niface bond0 inet manual\n\tbond-slaves eth0\n\tbond-miimon 100\n\tbond-mode active-backup\n'
+        is "$(link_attr eth0 master)" "bond0" "bond0 with its slave"
+else
+        skip "bond: this kernel lacks bonding support"
+fi
+if ip -n "$ns" link add probebr type bridge vlan_filtering 1 2>/dev/null; then
+        ip -n "$ns" link del probebr
+        stage_and_apply $'iface eth0 inet manual\n\nauto vmbr2\niface vmbr2 inet manual\n\tbridge-ports eth0\n\tbridge-stp off\n\tbridge-fd 0\n\tbridge-vlan-aware yes\n\tbridge-vids 10 20-22\n'
+        is "$(bridge -n "$ns" -j vlan show dev eth0 | jq -c '[.[0].vlans[] | [.vlan, (.vlanEnd // .vlan)]]')" \
+                "[[1,1],[10,10],[20,22]]" "VLAN-aware bridge port VLANs"
+else
+        skip "VLAN-aware bridge: this kernel lacks bridge VLAN filtering"
+fi
 
 done_testing

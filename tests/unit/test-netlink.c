@@ -159,7 +159,7 @@ static void test_addr(void **state) {
         assert_msg(&m, "28000000 1500 0500 00000000 00000000 02180000 03000000 08000200 0a000002 08000100 0a000002");
 }
 
-/* "ip route add|del default via 10.0.0.1 dev vA proto boot", "ip route add default via fd00::1 dev vA proto boot metric 1024" */
+/* "ip route add|replace|del default via 10.0.0.1 dev vA proto boot", "ip route add default via fd00::1 dev vA proto boot metric 1024" */
 static void test_route(void **state) {
         RtnlRoute r = { .family = AF_INET, .has_gateway = true, .oif = 3, .table = RT_TABLE_MAIN,
                         .protocol = RTPROT_BOOT, .scope = RT_SCOPE_UNIVERSE, .type = RTN_UNICAST };
@@ -167,16 +167,19 @@ static void test_route(void **state) {
         RtnlMsg m;
 
         assert_int_equal(inet_pton(AF_INET, "10.0.0.1", &r.gateway.in), 1);
-        rtnl_msg_route(&m, true, &r);
+        rtnl_msg_route(&m, RTNL_ROUTE_ADD, &r);
         assert_msg(&m, "2c000000 1800 0506 00000000 00000000 02000000 fe030001 00000000 08000500 0a000001 08000400 03000000");
-        rtnl_msg_route(&m, false, &r);
+        /* "ip route replace default via 10.0.0.1 dev vA proto boot" */
+        rtnl_msg_route(&m, RTNL_ROUTE_REPLACE, &r);
+        assert_msg(&m, "2c000000 1800 0505 00000000 00000000 02000000 fe030001 00000000 08000500 0a000001 08000400 03000000");
+        rtnl_msg_route(&m, RTNL_ROUTE_DEL, &r);
         assert_msg(&m, "2c000000 1900 0500 00000000 00000000 02000000 fe03ff00 00000000 08000500 0a000001 08000400 03000000");
 
         r6.family = AF_INET6;
         r6.has_priority = true;
         r6.priority = 1024;
         assert_int_equal(inet_pton(AF_INET6, "fd00::1", &r6.gateway.in6), 1);
-        rtnl_msg_route(&m, true, &r6);
+        rtnl_msg_route(&m, RTNL_ROUTE_ADD, &r6);
         assert_msg(&m, "40000000 1800 0506 00000000 00000000 0a000000 fe030001 00000000"
                        "14000500 fd000000 00000000 00000000 00000001 08000600 00040000 08000400 03000000");
 }
@@ -282,7 +285,7 @@ static void test_kernel(void **state) {
 
         route.oif = links[br].ifindex;
         assert_int_equal(inet_pton(AF_INET, "10.0.0.1", &route.gateway.in), 1);
-        rtnl_msg_route(&m, true, &route);
+        rtnl_msg_route(&m, RTNL_ROUTE_ADD, &route);
         call_ok(&rtnl, &m);
         assert_int_equal(rtnl_dump_routes(&rtnl, &routes, &n_routes), 0);
         k = -1;
@@ -292,7 +295,7 @@ static void test_kernel(void **state) {
         assert_true(k >= 0);
         assert_int_equal(routes[k].protocol, RTPROT_BOOT);
         assert_int_equal(routes[k].oif, links[br].ifindex);
-        rtnl_msg_route(&m, false, &routes[k]);
+        rtnl_msg_route(&m, RTNL_ROUTE_DEL, &routes[k]);
         call_ok(&rtnl, &m);
 
         /* VLAN filtering: kernels built without it refuse (CONFIG_BRIDGE_VLAN_FILTERING). */

@@ -257,8 +257,9 @@ static int load_pending(ApiCall *call, NetConfig **ret) {
         return 0;
 }
 
-static json_t *iface_to_json(const NetIface *i) {
-        json_t *o = json_deep_copy(i->attrs);
+/* The interface as the API lists it; the attributes are handed over (the configuration is not written). */
+static json_t *iface_to_json(NetIface *i) {
+        json_t *o = json_incref(i->attrs);
 
         json_object_set_new(o, "iface", json_string(i->name));
         return o;
@@ -288,7 +289,7 @@ static int list_networks(ApiCall *call, json_t **ret) {
                 api_set_attr(call, "changes", json_string(changes));
 
         for (size_t k = 0; k < net_config_count(c); k++) {
-                const NetIface *i = net_config_iface(c, k);
+                NetIface *i = net_config_iface(c, k);
 
                 /* The loopback device is not listed. */
                 if (streq(i->name, "lo"))

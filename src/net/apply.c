@@ -96,6 +96,7 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         _cleanup_(net_rollback_done) NetRollback rb = { .timeout = o->rollback_timeout };
         _cleanup_(net_config_freep) NetConfig *old = NULL, *new = NULL;
         _cleanup_(net_target_done) NetTarget target = {};
+        _cleanup_(netdev_list_done) NetDevList devs = {};
         _cleanup_strv_free_ char **changed = NULL;
         _cleanup_free_ char *err = NULL;
         Rtnl rtnl = RTNL_INIT;
@@ -127,10 +128,15 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
                 return r;
         rb.applied_text = xstrdup(rb.pending_text ?: rb.old_text ?: "");
 
-        r = net_files_load(rb.pending_text ? NET_INTERFACES_NEW_FILE : NET_INTERFACES_FILE, &new, reterr);
+        r = netdev_list_read(&devs);
+        if (r < 0) {
+                *reterr = xasprintf("unable to read network devices: %s", strerror(-r));
+                return r;
+        }
+        r = net_files_load_with(rb.pending_text ? NET_INTERFACES_NEW_FILE : NET_INTERFACES_FILE, &devs, &new, reterr);
         if (r < 0)
                 return r;
-        if (rb.old_text && net_files_load(NET_INTERFACES_FILE, &old, &err) < 0) {
+        if (rb.old_text && net_files_load_with(NET_INTERFACES_FILE, &devs, &old, &err) < 0) {
                 /* Without the previous configuration nothing is taken away; the new one is applied all the same. */
                 task_warn(t, "previous configuration not understood, nothing of it is removed: %s", err);
                 err = mfree(err);

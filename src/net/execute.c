@@ -217,6 +217,7 @@ static int set_mtus(Exec *x, bool increase) {
 }
 
 static int set_masters(Exec *x) {
+        unsigned before = x->requests;
         RtnlMsg m;
         int r;
 
@@ -253,7 +254,7 @@ static int set_masters(Exec *x) {
                 if (r < 0)
                         return r;
         }
-        return refresh(x);
+        return x->requests != before ? refresh(x) : 0;
 }
 
 static int set_kind_attributes(Exec *x) {
@@ -332,6 +333,7 @@ static int run_hooks(Exec *x, const char *phase) {
 }
 
 static int set_up_down(Exec *x) {
+        unsigned before = x->requests;
         RtnlMsg m;
         int r;
 
@@ -357,7 +359,7 @@ static int set_up_down(Exec *x) {
                 if (r < 0)
                         return r;
         }
-        return refresh(x);
+        return x->requests != before ? refresh(x) : 0;
 }
 
 /* ---- bridge VLANs ---------------------------------------------------------- */

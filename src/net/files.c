@@ -26,8 +26,6 @@ int net_files_lock(LockFile *ret, char **reterr) {
 
 int net_files_load(const char *file, NetConfig **ret, char **reterr) {
         _cleanup_(netdev_list_done) NetDevList devs = {};
-        _cleanup_free_ char *path = root_path(file), *text = NULL;
-        size_t len = 0;
         int r;
 
         r = netdev_list_read(&devs);
@@ -35,6 +33,14 @@ int net_files_load(const char *file, NetConfig **ret, char **reterr) {
                 *reterr = xasprintf("unable to read network devices: %s", strerror(-r));
                 return r;
         }
+        return net_files_load_with(file, &devs, ret, reterr);
+}
+
+int net_files_load_with(const char *file, const NetDevList *devs, NetConfig **ret, char **reterr) {
+        _cleanup_free_ char *path = root_path(file), *text = NULL;
+        size_t len = 0;
+        int r;
+
         r = read_full_file(path, NET_FILE_MAX, &text, &len);
         if (r == -ENOENT) {
                 text = xstrdup("");
@@ -43,7 +49,7 @@ int net_files_load(const char *file, NetConfig **ret, char **reterr) {
                 *reterr = xasprintf("unable to read '%s' - %s", file, strerror(-r));
                 return r;
         }
-        return net_config_parse(file, text, len, &devs, ret, reterr);
+        return net_config_parse(file, text, len, devs, ret, reterr);
 }
 
 int net_files_load_pending(NetConfig **ret, char **reterr) {

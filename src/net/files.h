@@ -24,6 +24,8 @@ int net_files_lock(LockFile *ret, char **reterr);
  * devices from PVE_SYSROOT. A missing file reads as empty.
  */
 int net_files_load(const char *file, NetConfig **ret, char **reterr);
+/* The same with devices read already (netdev_list_read()). */
+int net_files_load_with(const char *file, const NetDevList *devs, NetConfig **ret, char **reterr);
 /* Reads what the API works on: interfaces.new if it exists, else interfaces. */
 int net_files_load_pending(NetConfig **ret, char **reterr);
 /* Renders c (net_config_format()) and writes interfaces.new (0644, atomically). */

@@ -30,9 +30,9 @@ struct NetConfig {
         char *text;             /* the parsed file */
         size_t len;
         NetBlock *blocks;
-        size_t n_blocks;
+        size_t n_blocks, allocated_blocks;
         NetIface **ifaces;      /* sorted by name */
-        size_t n_ifaces;
+        size_t n_ifaces, allocated_ifaces;
         NetDevList devs;        /* the devices given to the parser */
 };
 

@@ -27,6 +27,14 @@ const char *const net_bond_modes[] = {
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* Room for one more element of size in *array (n in use, *allocated reserved), growing geometrically. */
+static void *grow(void *array, size_t n, size_t *allocated, size_t size) {
+        if (n < *allocated)
+                return array;
+        *allocated = MAX(16u, *allocated * 2);
+        return xreallocarray(array, *allocated, size);
+}
+
 const char *net_attr_str(const NetIface *i, const char *key) {
         return json_object_get_string(i->attrs, key);
 }
@@ -162,7 +170,7 @@ NetIface *net_config_add(NetConfig *c, const char *name, json_t *attrs) {
         i = new0(NetIface, 1);
         i->name = xstrdup(name);
         i->attrs = attrs ?: json_object();
-        c->ifaces = xreallocarray(c->ifaces, c->n_ifaces + 1, sizeof(NetIface *));
+        c->ifaces = grow(c->ifaces, c->n_ifaces, &c->allocated_ifaces, sizeof(NetIface *));
         memmove(c->ifaces + slot + 1, c->ifaces + slot, (c->n_ifaces - slot) * sizeof(NetIface *));
         c->ifaces[slot] = i;
         c->n_ifaces++;
@@ -252,7 +260,7 @@ typedef struct Line {
 typedef struct Parser {
         NetConfig *c;
         Line *lines;
-        size_t n_lines;
+        size_t n_lines, allocated_lines;
         int priority;          /* upstream's order counter: 1 is lo's, stanzas and raw lines count up */
         char *error;
 } Parser;
@@ -279,7 +287,7 @@ static int split_lines(Parser *p) {
                 size_t end = nl ? (size_t) (nl - text) + 1 : len, clen = (nl ? end - 1 : end) - pos;
                 Line *l;
 
-                p->lines = xreallocarray(p->lines, p->n_lines + 1, sizeof(Line));
+                p->lines = grow(p->lines, p->n_lines, &p->allocated_lines, sizeof(Line));
                 l = &p->lines[p->n_lines++];
                 *l = (Line) { .offset = pos, .length = end - pos, .content = xstrndup(text + pos, clen) };
 
@@ -341,7 +349,7 @@ static NetBlock *add_block(Parser *p, NetBlockKind kind, size_t first, size_t la
         NetConfig *c = p->c;
         NetBlock *b;
 
-        c->blocks = xreallocarray(c->blocks, c->n_blocks + 1, sizeof(NetBlock));
+        c->blocks = grow(c->blocks, c->n_blocks, &c->allocated_blocks, sizeof(NetBlock));
         b = &c->blocks[c->n_blocks++];
         *b = (NetBlock) {
                 .kind = kind,
@@ -403,8 +411,9 @@ static bool is_simple_option(const char *id) {
         return false;
 }
 
+/* Values come from lines already checked for UTF-8 (or from our own literals). */
 static void set_str(json_t *o, const char *key, const char *v) {
-        json_object_set_new(o, key, json_string(v));
+        json_object_set_new_nocheck(o, key, json_stringn_nocheck(v, strlen(v)));
 }
 
 /* bridge_ports / slaves: space separated, "none" means an empty list, duplicates dropped. */
@@ -491,9 +500,12 @@ static void apply_option(NetIface *d, Family *f, const char *line) {
 
                 if (!target) {
                         target = json_array();
-                        json_object_set_new(d->attrs, "options", target);
+                        if (f->suffix)
+                                f->options = target;
+                        else
+                                json_object_set_new(d->attrs, "options", target);
                 }
-                json_array_append_new(target, json_string(line));
+                json_array_append_new(target, json_stringn_nocheck(line, strlen(line)));
         }
 }
 
@@ -526,27 +538,26 @@ static unsigned family_bit(const char *family) {
  * lines (options, the comments right after them, then blank lines).
  */
 static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, const char *family,
-                        const char *method, unsigned *seen, size_t *ret_next) {
+                        const char *method, size_t *ret_next) {
         _cleanup_strbuf_ StrBuf logical = STRBUF_INIT;
         Family f = {
                 .name = family,
                 .suffix = !family ? NULL : streq(family, "inet6") ? "6" : "",
                 .method = method,
                 .comments = STRBUF_INIT,
-                .options = json_array(),
         };
         NetIface *d = iface_get(p->c, name);
         size_t last = first, own;
         json_t *families;
         NetBlock *b;
 
-        if (*seen & family_bit(family)) {
+        if (d->stanzas & family_bit(family)) {
                 strbuf_release(&f.comments);
                 json_decref(f.options);
                 return parse_error(p, first, "second stanza 'iface %s%s%s' for the same interface", name,
                                    family ? " " : "", strempty(family));
         }
-        *seen |= family_bit(family);
+        d->stanzas |= family_bit(family);
 
         if (!json_object_get(d->attrs, "priority"))
                 json_object_set_new(d->attrs, "priority", json_integer(p->priority++));
@@ -590,14 +601,13 @@ static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, c
         }
 
         if (f.suffix) {
-                _cleanup_free_ char *mk = xasprintf("method%s", f.suffix), *ck = xasprintf("comments%s", f.suffix),
-                                    *ok = xasprintf("options%s", f.suffix);
+                bool v6 = *f.suffix;
 
-                set_str(d->attrs, mk, f.method);
+                set_str(d->attrs, v6 ? "method6" : "method", f.method);
                 if (f.comments.len > 0)
-                        set_str(d->attrs, ck, f.comments.buf);
-                if (json_array_size(f.options) > 0)
-                        json_object_set(d->attrs, ok, f.options);
+                        set_str(d->attrs, v6 ? "comments6" : "comments", f.comments.buf);
+                if (f.options)
+                        json_object_set(d->attrs, v6 ? "options6" : "options", f.options);
         } else if (f.comments.len > 0) {
                 const char *old = net_attr_str(d, "comments");
                 _cleanup_free_ char *all = xasprintf("%s%s", strempty(old), f.comments.buf);
@@ -615,21 +625,6 @@ static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, c
         b->trailing = line_end(p, own - 1) - line_end(p, last);
         *ret_next = own;
         return 0;
-}
-
-/* Per-interface bookkeeping while parsing: which families have a stanza. */
-typedef struct Seen {
-        char *name;
-        unsigned families;
-} Seen;
-
-static unsigned *seen_families(Seen **seen, size_t *n, const char *name) {
-        for (size_t i = 0; i < *n; i++)
-                if (streq((*seen)[i].name, name))
-                        return &(*seen)[i].families;
-        *seen = xreallocarray(*seen, *n + 1, sizeof(Seen));
-        (*seen)[*n] = (Seen) { .name = xstrdup(name) };
-        return &(*seen)[(*n)++].families;
 }
 
 /* "iface NAME" or "iface NAME inet|inet6 METHOD"; anything else is kept as opaque text. */
@@ -652,8 +647,6 @@ static bool parse_iface_header(const char *content, char **ret_name, char **ret_
 }
 
 static int parse_blocks(Parser *p) {
-        Seen *seen = NULL;
-        size_t n_seen = 0;
         int r = 0;
 
         for (size_t i = 0; i < p->n_lines && r >= 0;) {
@@ -704,8 +697,7 @@ static int parse_blocks(Parser *p) {
                                 for (size_t k = i; k < end; k++)
                                         add_text_line(p, k);
                         } else {
-                                r = parse_stanza(p, i, end, name, family, method,
-                                                 seen_families(&seen, &n_seen, name), &i);
+                                r = parse_stanza(p, i, end, name, family, method, &i);
                                 if (r < 0)
                                         break;
                                 for (size_t k = i; k < end; k++)
@@ -727,10 +719,6 @@ static int parse_blocks(Parser *p) {
                 }
                 i = end;
         }
-
-        for (size_t i = 0; i < n_seen; i++)
-                free(seen[i].name);
-        free(seen);
         return r;
 }
 
@@ -849,11 +837,10 @@ static void detect_type(NetConfig *c, NetIface *d) {
 }
 
 /* address + netmask -> cidr, as upstream maps them (the mask becomes a prefix length). */
-static void map_cidr(NetIface *d, const char *suffix) {
-        _cleanup_free_ char *ak = xasprintf("address%s", suffix), *nk = xasprintf("netmask%s", suffix),
-                            *ck = xasprintf("cidr%s", suffix), *cidr = NULL;
+static void map_cidr(NetIface *d, bool v6) {
+        const char *ak = v6 ? "address6" : "address", *nk = v6 ? "netmask6" : "netmask", *ck = v6 ? "cidr6" : "cidr";
         const char *addr = net_attr_str(d, ak), *mask = net_attr_str(d, nk), *slash;
-        bool v6 = *suffix;
+        _cleanup_free_ char *cidr = NULL;
 
         if (!net_attr_true(d, ak))
                 return;
@@ -882,8 +869,8 @@ static void finish_iface(NetConfig *c, NetIface *d) {
         const char *c6;
 
         detect_type(c, d);
-        map_cidr(d, "");
-        map_cidr(d, "6");
+        map_cidr(d, false);
+        map_cidr(d, true);
         if (!json_object_get(d->attrs, "method"))
                 set_str(d->attrs, "method", "manual");
         if (!json_object_get(d->attrs, "method6"))

@@ -51,6 +51,7 @@ typedef struct NetIface {
         json_t *attrs;            /* upstream's per-interface hash (see above) */
         char **extra_addresses;   /* "address" values besides the last one of each family, in file order */
         bool hotplug;             /* brought up by "allow-hotplug" only */
+        unsigned stanzas;         /* parser bookkeeping: the families that have a stanza */
 } NetIface;
 
 typedef struct NetConfig NetConfig;

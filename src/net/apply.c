@@ -6,6 +6,7 @@
 #include "basic/strutil.h"
 #include "basic/strv.h"
 #include "net/apply.h"
+#include "net/dhcp.h"
 #include "net/execute.h"
 #include "net/files.h"
 #include "net/hooks.h"
@@ -28,13 +29,49 @@ static void apply_log(void *userdata, const char *line) {
         task_log(ac->task, "%s", line);
 }
 
+static bool uses_dhcp(const NetConfig *c, const char *name, bool v6) {
+        NetIface *i = c ? net_config_find(c, name) : NULL;
+
+        return i && streq_ptr(net_attr_str(i, v6 ? "method6" : "method"), "dhcp");
+}
+
 static int apply_hook(void *userdata, const char *phase, const char *name, bool created, char **reterr) {
         ApplyContext *ac = userdata;
+        int r;
 
         /* Hooks run for what changed; a link created anew (it had gone missing) gets its hooks too. */
         if (!created && !strv_contains(ac->changed, name))
                 return 0;
+        /* Addresses from DHCP come before the up hooks, as ifupdown configures them. */
+        for (int v6 = 0; streq(phase, "up") && v6 <= 1; v6++)
+                if (uses_dhcp(ac->config, name, v6)) {
+                        r = net_dhcp_start(name, v6, reterr);
+                        if (r < 0)
+                                return r;
+                        task_log(ac->task, "%s: DHCP client started (%s)", name, v6 ? "inet6" : "inet");
+                }
         return net_hooks_run(ac->config, name, phase, reterr);
+}
+
+/* The down part of changed interfaces, as the previous configuration had them: hooks, DHCP clients. */
+static void take_down_changed(Task *t, const NetConfig *old, const NetConfig *new, char *const *changed,
+                              const NetState *state) {
+        _cleanup_free_ char *err = NULL;
+
+        STRV_FOREACH(name, changed) {
+                if (!old || !net_state_link(state, *name))
+                        continue;
+                if (net_hooks_have(old, *name, "down") && net_hooks_run(old, *name, "down", &err) < 0) {
+                        task_warn(t, "%s", err);
+                        err = mfree(err);
+                }
+                for (int v6 = 0; v6 <= 1; v6++)
+                        if (uses_dhcp(old, *name, v6) && !uses_dhcp(new, *name, v6) &&
+                            net_dhcp_release(*name, v6, &err) < 0) {
+                                task_warn(t, "%s", err);
+                                err = mfree(err);
+                        }
+        }
 }
 
 /* The text of a file, NULL when it does not exist. */
@@ -171,14 +208,7 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         changed = net_config_changed(old, new);
         ac.config = new;
         ac.changed = changed;
-        STRV_FOREACH(name, changed)
-                if (old && net_state_link(&rb.before, *name) && net_hooks_have(old, *name, "down")) {
-                        r = net_hooks_run(old, *name, "down", &err);
-                        if (r < 0) {
-                                task_warn(t, "%s", err);
-                                err = mfree(err);
-                        }
-                }
+        take_down_changed(t, old, new, changed, &rb.before);
         r = net_execute(&rtnl, &target, &(NetExecCallbacks) { .log = apply_log, .hook = apply_hook, .userdata = &ac },
                         &rb.touched, reterr);
         if (r < 0) {

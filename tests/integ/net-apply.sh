@@ -6,7 +6,7 @@
 
 need_root
 need_cmd ip
-plan 51
+plan 53
 
 setup_root pve1
 ns=$(new_netns apply) || skip_all "cannot create a network namespace"
@@ -129,11 +129,25 @@ ok "apply the removal" apply
 ok "vmbr0 is gone" test -z "$(ip -n "$ns" -o link show vmbr0 2>/dev/null)"
 is "$(link_attr eth0 master)" "null" "eth0 released"
 
-# VLANs, bonds and VLAN-aware bridges where the kernel has them (their netlink
-# requests are checked byte for byte in the netlink unit test).
 stage_and_apply() { # STANZAS...
         printf 'auto lo\niface lo inet loopback\n\n%s\n' "$*" >"$PVE_ROOT$N/interfaces.new" && apply >/dev/null
 }
+
+# inet dhcp: the system's DHCP client, found by PATH (a stand-in records its calls).
+mkdir -p "$PVE_ROOT/bin"
+printf '#!/bin/sh\necho "$*" >>"%s/dhclient.calls"\n' "$PVE_ROOT" >"$PVE_ROOT/bin/dhclient"
+chmod +x "$PVE_ROOT/bin/dhclient"
+PATH="$PVE_ROOT/bin:$PATH" stage_and_apply $'auto eth1\niface eth1 inet dhcp\n'
+is "$(cat "$PVE_ROOT/dhclient.calls")" \
+        "-4 -nw -pf $PVE_ROOT/run/dhclient.eth1.pid -lf $PVE_ROOT/var/lib/dhcp/dhclient.eth1.leases eth1" \
+        "dhclient started for inet dhcp"
+PATH="$PVE_ROOT/bin:$PATH" stage_and_apply $'auto eth1\niface eth1 inet manual\n'
+is "$(tail -1 "$PVE_ROOT/dhclient.calls")" \
+        "-4 -r -pf $PVE_ROOT/run/dhclient.eth1.pid -lf $PVE_ROOT/var/lib/dhcp/dhclient.eth1.leases eth1" \
+        "lease released when the stanza goes manual"
+
+# VLANs, bonds and VLAN-aware bridges where the kernel has them (their netlink
+# requests are checked byte for byte in the netlink unit test).
 if ip -n "$ns" link add link eth1 name probe.5 type vlan id 5 2>/dev/null; then
         ip -n "$ns" link del probe.5
         stage_and_apply $'auto eth1.30\niface eth1.30 inet static\n\taddress 10.30.0.2/24\n'

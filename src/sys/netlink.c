@@ -149,9 +149,14 @@ void rtnl_msg_addr(RtnlMsg *m, bool add, const RtnlAddr *a) {
                 mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
 }
 
-void rtnl_msg_route(RtnlMsg *m, bool add, const RtnlRoute *r) {
-        struct nlmsghdr *nlh =
-                msg_start(m, add ? RTM_NEWROUTE : RTM_DELROUTE, NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0));
+void rtnl_msg_route(RtnlMsg *m, RtnlRouteOp op, const RtnlRoute *r) {
+        static const uint16_t flags[] = {
+                [RTNL_ROUTE_ADD] = NLM_F_CREATE | NLM_F_EXCL,
+                [RTNL_ROUTE_REPLACE] = NLM_F_CREATE | NLM_F_REPLACE,
+                [RTNL_ROUTE_DEL] = 0,
+        };
+        bool add = op != RTNL_ROUTE_DEL;
+        struct nlmsghdr *nlh = msg_start(m, add ? RTM_NEWROUTE : RTM_DELROUTE, NLM_F_ACK | flags[op]);
         struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
         size_t len = ip_len(r->family);
 

@@ -13,7 +13,6 @@
 #include "net/rollback.h"
 #include "net/target.h"
 
-#define NET_FILE_MAX (16 * 1024 * 1024)
 /* How long after its deadline a confirmation record is still taken as the watchdog's business. */
 #define STALE_RECORD_GRACE (30 * USEC_PER_SEC)
 
@@ -72,20 +71,6 @@ static void take_down_changed(Task *t, const NetConfig *old, const NetConfig *ne
                                 err = mfree(err);
                         }
         }
-}
-
-/* The text of a file, NULL when it does not exist. */
-static int read_optional(const char *file, char **ret, char **reterr) {
-        _cleanup_free_ char *path = root_path(file);
-        int r;
-
-        *ret = NULL;
-        r = read_full_file(path, NET_FILE_MAX, ret, NULL);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                *reterr = xasprintf("unable to read '%s' - %s", file, strerror(-r));
-        return r;
 }
 
 static int commit_pending(char **reterr) {
@@ -158,9 +143,9 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         rb.timeout = o->rollback_timeout;
         rb.id = xstrdup(task_upid(t));
 
-        r = read_optional(NET_INTERFACES_FILE, &rb.old_text, reterr);
+        r = net_files_read_optional(NET_INTERFACES_FILE, &rb.old_text, reterr);
         if (r >= 0)
-                r = read_optional(NET_INTERFACES_NEW_FILE, &rb.pending_text, reterr);
+                r = net_files_read_optional(NET_INTERFACES_NEW_FILE, &rb.pending_text, reterr);
         if (r < 0)
                 return r;
         rb.applied_text = xstrdup(rb.pending_text ?: rb.old_text ?: "");

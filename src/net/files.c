@@ -113,6 +113,19 @@ int net_files_pending_changes(char **ret) {
         return 0;
 }
 
+int net_files_read_optional(const char *file, char **ret, char **reterr) {
+        _cleanup_free_ char *path = root_path(file);
+        int r;
+
+        *ret = NULL;
+        r = read_full_file(path, NET_FILE_MAX, ret, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                *reterr = xasprintf("unable to read '%s' - %s", file, strerror(-r));
+        return r;
+}
+
 int net_files_revert(void) {
         _cleanup_free_ char *path = root_path(NET_INTERFACES_NEW_FILE);
 

@@ -38,5 +38,11 @@ int net_files_save_pending(NetConfig *c, char **reterr);
  */
 int net_files_pending_changes(char **ret);
 
+/*
+ * Reads a file below PVE_ROOT (given by its product path); *ret is NULL when
+ * it does not exist. Errors name the file.
+ */
+int net_files_read_optional(const char *file, char **ret, char **reterr);
+
 /* Removes interfaces.new; 0 also when there was none. */
 int net_files_revert(void);

@@ -9,9 +9,9 @@
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
+#include "net/files.h"
 #include "net/hostsettings.h"
 
-#define FILE_MAX (1024 * 1024)
 
 static const char ipv6_sysctl_conf[] =
         "net.ipv6.conf.all.disable_ipv6 = 1\n"
@@ -90,87 +90,76 @@ static int installed_scheme(char **ret, char **reterr) {
         return 0;
 }
 
-/* /etc/kernel/cmdline: one line. */
-static int pin_kernel_cmdline(const char *scheme, bool *found, NetLogFn out, void *userdata, char **reterr) {
-        _cleanup_free_ char *path = root_path("/etc/kernel/cmdline"), *text = NULL, *line = NULL, *set = NULL,
-                            *new = NULL;
+/* Writes a file when its content changes and says what it did. */
+static int write_changed(const char *file, const char *content, const char *scheme, const char *then, NetLogFn out,
+                         void *userdata, char **reterr) {
+        _cleanup_free_ char *path = root_path(file), *msg = NULL;
         int r;
 
-        r = read_full_file(path, FILE_MAX, &text, NULL);
-        if (r == -ENOENT)
-                return 0;
+        r = write_file_atomic(path, content, strlen(content), &WRITE_OPTIONS(0644, WRITE_SKIP_SAME));
         if (r < 0) {
-                *reterr = xasprintf("unable to read '/etc/kernel/cmdline' - %s", strerror(-r));
-                return r;
-        }
-        *found = true;
-        line = xstrndup(text, strcspn(text, "\n"));
-        set = net_cmdline_set(line, "net.naming-scheme", scheme);
-        new = xasprintf("%s\n", set);
-        r = write_file_atomic(path, new, strlen(new), &WRITE_OPTIONS(0644, WRITE_SKIP_SAME));
-        if (r < 0) {
-                *reterr = xasprintf("unable to write '/etc/kernel/cmdline' - %s", strerror(-r));
+                *reterr = xasprintf("unable to write '%s' - %s", file, strerror(-r));
                 return r;
         }
         if (r == 0) {
-                _cleanup_free_ char *msg = xasprintf("set net.naming-scheme=%s in /etc/kernel/cmdline - "
-                                                     "run 'proxmox-boot-tool refresh'", scheme);
+                msg = xasprintf("set net.naming-scheme=%s in %s - run '%s'", scheme, file, then);
                 out(userdata, msg);
         }
         return 0;
 }
 
-/* GRUB_CMDLINE_LINUX="..." of /etc/default/grub; everything else stays. */
-static int pin_grub(const char *scheme, bool *found, NetLogFn out, void *userdata, char **reterr) {
-        _cleanup_free_ char *path = root_path("/etc/default/grub"), *text = NULL;
-        _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
-        bool done = false;
+/* /etc/kernel/cmdline: one line. */
+static int pin_kernel_cmdline(const char *scheme, bool *found, NetLogFn out, void *userdata, char **reterr) {
+        _cleanup_free_ char *text = NULL, *line = NULL, *set = NULL, *new = NULL;
         int r;
 
-        r = read_full_file(path, FILE_MAX, &text, NULL);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0) {
-                *reterr = xasprintf("unable to read '/etc/default/grub' - %s", strerror(-r));
+        r = net_files_read_optional("/etc/kernel/cmdline", &text, reterr);
+        if (r < 0 || !text)
                 return r;
-        }
         *found = true;
-        for (const char *p = text; *p;) {
-                size_t n = strcspn(p, "\n");
-                _cleanup_free_ char *line = xstrndup(p, n);
-                const char *v = startswith(line, "GRUB_CMDLINE_LINUX=\"");
-                const char *end = v ? strrchr(v, '"') : NULL;
+        line = xstrndup(text, strcspn(text, "\n"));
+        set = net_cmdline_set(line, "net.naming-scheme", scheme);
+        new = xasprintf("%s\n", set);
+        return write_changed("/etc/kernel/cmdline", new, scheme, "proxmox-boot-tool refresh", out, userdata, reterr);
+}
 
-                if (v && end && !done) {
-                        _cleanup_free_ char *inner = xstrndup(v, (size_t) (end - v)),
-                                            *set = net_cmdline_set(inner, "net.naming-scheme", scheme);
+typedef struct GrubEdit {
+        const char *scheme;
+        bool done;
+} GrubEdit;
 
-                        strbuf_addf(&sb, "GRUB_CMDLINE_LINUX=\"%s\"%s", set, end + 1);
-                        done = true;
-                } else
-                        strbuf_adds(&sb, line);
-                p += n;
-                if (*p == '\n') {
-                        strbuf_addc(&sb, '\n');
-                        p++;
-                }
-        }
-        if (!done) {
-                if (sb.len > 0 && !strbuf_endswith_char(&sb, '\n'))
-                        strbuf_addc(&sb, '\n');
-                strbuf_addf(&sb, "GRUB_CMDLINE_LINUX=\"net.naming-scheme=%s\"\n", scheme);
-        }
-        r = write_file_atomic(path, sb.buf, sb.len, &WRITE_OPTIONS(0644, WRITE_SKIP_SAME));
-        if (r < 0) {
-                *reterr = xasprintf("unable to write '/etc/default/grub' - %s", strerror(-r));
+/* GRUB_CMDLINE_LINUX="..." with the scheme, the first such line only. */
+static char *grub_line(const char *line, void *userdata) {
+        GrubEdit *e = userdata;
+        const char *v = startswith(line, "GRUB_CMDLINE_LINUX=\""), *end = v ? strrchr(v, '"') : NULL;
+        _cleanup_free_ char *inner = NULL, *set = NULL;
+
+        if (!v || !end || e->done)
+                return NULL;
+        e->done = true;
+        inner = xstrndup(v, (size_t) (end - v));
+        set = net_cmdline_set(inner, "net.naming-scheme", e->scheme);
+        return xasprintf("GRUB_CMDLINE_LINUX=\"%s\"%s", set, end + 1);
+}
+
+/* GRUB_CMDLINE_LINUX of /etc/default/grub; everything else stays. */
+static int pin_grub(const char *scheme, bool *found, NetLogFn out, void *userdata, char **reterr) {
+        _cleanup_free_ char *text = NULL, *new = NULL;
+        GrubEdit e = { .scheme = scheme };
+        int r;
+
+        r = net_files_read_optional("/etc/default/grub", &text, reterr);
+        if (r < 0 || !text)
                 return r;
+        *found = true;
+        new = map_lines(text, grub_line, &e);
+        if (!e.done) {
+                char *with = xasprintf("%s%sGRUB_CMDLINE_LINUX=\"net.naming-scheme=%s\"\n", new,
+                                       *new && !endswith(new, "\n") ? "\n" : "", scheme);
+                free(new);
+                new = with;
         }
-        if (r == 0) {
-                _cleanup_free_ char *msg = xasprintf("set net.naming-scheme=%s in /etc/default/grub - run "
-                                                     "'update-grub'", scheme);
-                out(userdata, msg);
-        }
-        return 0;
+        return write_changed("/etc/default/grub", new, scheme, "update-grub", out, userdata, reterr);
 }
 
 int net_naming_scheme_pin(const char *scheme, NetLogFn out, void *userdata, char **reterr) {

@@ -228,13 +228,26 @@ static int update_interfaces(const Mapping *m, char *const *pinned_old_names, ch
         return net_files_save_pending(c, reterr);
 }
 
-/* Rules of the host firewall name interfaces with "-i <iface>". */
+/* A rule of the host firewall names its interface with "-i <iface>". */
+static char *firewall_rule(const char *line, void *userdata) {
+        const Mapping *m = userdata;
+        const char *opt = strstr(line, " -i ");
+        _cleanup_free_ char *iface = NULL, *to = NULL;
+        size_t start, len;
+
+        if (!opt || startswith(skip_blanks(line), "#"))
+                return NULL;
+        start = (size_t) (opt - line) + 4;
+        len = strcspn(line + start, " \t");
+        iface = xstrndup(line + start, len);
+        to = map_name(m, iface);
+        return xasprintf("%.*s%s%s", (int) start, line, to, line + start + len);
+}
+
 static int update_host_firewall(const Mapping *m, NetLogFn out, void *userdata, char **reterr) {
         _cleanup_free_ char *file = xasprintf("/etc/pve/nodes/%s/host.fw", node_name()),
                             *new_file = xasprintf("%s.new", file), *path = root_path(file),
-                            *new_path = root_path(new_file), *text = NULL;
-        _cleanup_strv_free_ char **lines = NULL;
-        _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
+                            *new_path = root_path(new_file), *text = NULL, *new = NULL;
         int r;
 
         r = read_full_file(file_exists(new_path) ? new_path : path, 16 * 1024 * 1024, &text, NULL);
@@ -245,27 +258,8 @@ static int update_host_firewall(const Mapping *m, NetLogFn out, void *userdata, 
                 return r;
         }
         out_line(out, userdata, "Updating %s", new_file);
-        for (const char *p = text; *p;) {
-                size_t n = strcspn(p, "\n");
-                _cleanup_free_ char *line = xstrndup(p, n);
-                char *opt = strstr(line, " -i ");
-
-                if (opt && !startswith(skip_blanks(line), "#")) {
-                        size_t start = (size_t) (opt - line) + 4, len = strcspn(line + start, " \t");
-                        _cleanup_free_ char *iface = xstrndup(line + start, len), *to = map_name(m, iface);
-
-                        strbuf_add(&sb, line, start);
-                        strbuf_adds(&sb, to);
-                        strbuf_adds(&sb, line + start + len);
-                } else
-                        strbuf_adds(&sb, line);
-                p += n;
-                if (*p == '\n') {
-                        strbuf_addc(&sb, '\n');
-                        p++;
-                }
-        }
-        r = write_file_atomic(new_path, sb.buf, sb.len, &WRITE_OPTIONS(0640, 0));
+        new = map_lines(text, firewall_rule, (void *) m);
+        r = write_file_atomic(new_path, new, strlen(new), &WRITE_OPTIONS(0640, 0));
         if (r < 0)
                 *reterr = xasprintf("unable to write '%s' - %s", new_file, strerror(-r));
         return r;

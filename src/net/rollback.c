@@ -110,6 +110,12 @@ static int restore_file(const char *file, const char *text, char **reterr) {
         return r;
 }
 
+static int restore_files(const NetRollback *rb, char **reterr) {
+        int r = restore_file(NET_INTERFACES_FILE, rb->old_text, reterr);
+
+        return r < 0 ? r : restore_file(NET_INTERFACES_NEW_FILE, rb->pending_text, reterr);
+}
+
 typedef struct RestoreContext {
         const NetConfig *old;
         char **changed;
@@ -176,11 +182,8 @@ int net_rollback_restore(const NetRollback *rb, NetLogFn log, void *userdata, ch
                 r = net_execute(&rtnl, &target,
                                 &(NetExecCallbacks) { .log = restore_log, .hook = restore_hook, .userdata = &rc },
                                 NULL, reterr);
-        if (r < 0)
-                goto finish;
-        r = restore_file(NET_INTERFACES_FILE, rb->old_text, reterr);
         if (r >= 0)
-                r = restore_file(NET_INTERFACES_NEW_FILE, rb->pending_text, reterr);
+                r = restore_files(rb, reterr);
 finish:
         rtnl_close(&rtnl);
         return r;
@@ -188,15 +191,19 @@ finish:
 
 /* ---- confirmation and the watchdog ---------------------------------------------- */
 
+/* Takes the lock of the files and reads the record; -ENOENT when there is none. */
+static int lock_and_load(LockFile *lock, NetRollback *rb, char **reterr) {
+        int r = net_files_lock(lock, reterr);
+
+        return r < 0 ? r : net_rollback_load(rb, reterr);
+}
+
 int net_rollback_confirm(char **reterr) {
         _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
         _cleanup_(net_rollback_done) NetRollback rb = {};
         int r;
 
-        r = net_files_lock(&lock, reterr);
-        if (r < 0)
-                return r;
-        r = net_rollback_load(&rb, reterr);
+        r = lock_and_load(&lock, &rb, reterr);
         if (r == -ENOENT || (r >= 0 && rb.timeout == 0)) {
                 *reterr = xstrdup("no network configuration change is waiting for confirmation");
                 return -ENOENT;
@@ -286,19 +293,14 @@ int net_rollback_at_boot(bool *ret_restored, char **reterr) {
         int r;
 
         *ret_restored = false;
-        r = net_files_lock(&lock, reterr);
-        if (r < 0)
-                return r;
-        r = net_rollback_load(&rb, reterr);
+        r = lock_and_load(&lock, &rb, reterr);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
                 return r;
         /* Confirmations are only for a running system; what was not confirmed before the reboot is undone. */
         if (rb.timeout > 0) {
-                r = restore_file(NET_INTERFACES_FILE, rb.old_text, reterr);
-                if (r >= 0)
-                        r = restore_file(NET_INTERFACES_NEW_FILE, rb.pending_text, reterr);
+                r = restore_files(&rb, reterr);
                 if (r < 0)
                         return r;
                 *ret_restored = true;

@@ -291,6 +291,31 @@ static void test_guide_examples(void **state) {
 
 /* ---- hand edits ------------------------------------------------------------ */
 
+/* Stanzas of the hand-edited file, also to find them in what is written. */
+#define HAND_ENO1 \
+        "auto eno1\n" \
+        "iface eno1 inet static\n" \
+        "    address 192.0.2.10\n" \
+        "    netmask 255.255.255.0\n" \
+        "    address 192.0.2.11/24\n" \
+        "    gateway 192.0.2.1\n" \
+        "    dns-nameservers 192.0.2.53\n" \
+        "    hwaddress ether 52:54:00:12:34:56\n"
+
+#define HAND_VMBR0 \
+        "auto vmbr0\n" \
+        "iface vmbr0 inet static\n" \
+        "\taddress  10.0.0.2\n" \
+        "\tnetmask  255.255.255.0\n" \
+        "\tbridge_ports eno2\n" \
+        "\tbridge_stp off\n" \
+        "\tbridge_fd 0\n" \
+        "\n" \
+        "\t# NAT for guests\n" \
+        "\tpost-up   iptables -t nat -A POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n" \
+        "\tpost-down iptables -t nat -D POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n" \
+        "# trailing comment\n"
+
 static const char hand_edited[] =
         "# My network, maintained by hand\n"
         "# (second line)\n"
@@ -305,14 +330,7 @@ static const char hand_edited[] =
         "    map HOME eth3-home\n"
         "\n"
         "# uplink\n"
-        "auto eno1\n"
-        "iface eno1 inet static\n"
-        "    address 192.0.2.10\n"
-        "    netmask 255.255.255.0\n"
-        "    address 192.0.2.11/24\n"
-        "    gateway 192.0.2.1\n"
-        "    dns-nameservers 192.0.2.53\n"
-        "    hwaddress ether 52:54:00:12:34:56\n"
+        HAND_ENO1
         "\n"
         "iface eno2 inet manual\n"
         "\tmtu 9000\n"
@@ -322,33 +340,26 @@ static const char hand_edited[] =
         "iface vmbr1 inet static inherits base\n"
         "    address 10.1.1.1/24\n"
         "\n"
-        "auto vmbr0\n"
-        "iface vmbr0 inet static\n"
-        "\taddress  10.0.0.2\n"
-        "\tnetmask  255.255.255.0\n"
-        "\tbridge_ports eno2\n"
-        "\tbridge_stp off\n"
-        "\tbridge_fd 0\n"
-        "\n"
-        "\t# NAT for guests\n"
-        "\tpost-up   iptables -t nat -A POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n"
-        "\tpost-down iptables -t nat -D POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n"
-        "# trailing comment\n";
+        HAND_VMBR0;
 
-static char *edit(const char *text, const char *op, const char *iface, const char *params_json, const char *delete) {
-        _cleanup_(net_config_freep) NetConfig *c = parse_ok(text, NULL);
+/* An API edit: op "create", "update" or "delete", parameters as JSON. */
+static int run_edit(NetConfig *c, const char *op, const char *iface, const char *params_json, const char *delete,
+                    char **param, char **err) {
         _cleanup_json_ json_t *params = json_loads(params_json ?: "{}", 0, NULL);
-        _cleanup_free_ char *param = NULL, *err = NULL;
-        int r;
 
         assert_non_null(params);
         if (streq(op, "create"))
-                r = net_iface_create(c, iface, params, &param, &err);
-        else if (streq(op, "update"))
-                r = net_iface_update(c, iface, params, delete, &param, &err);
-        else
-                r = net_iface_delete(c, iface, &param, &err);
-        if (r < 0)
+                return net_iface_create(c, iface, params, param, err);
+        if (streq(op, "update"))
+                return net_iface_update(c, iface, params, delete, param, err);
+        return net_iface_delete(c, iface, param, err);
+}
+
+static char *edit(const char *text, const char *op, const char *iface, const char *params_json, const char *delete) {
+        _cleanup_(net_config_freep) NetConfig *c = parse_ok(text, NULL);
+        _cleanup_free_ char *param = NULL, *err = NULL;
+
+        if (run_edit(c, op, iface, params_json, delete, &param, &err) < 0)
                 fail_msg("%s %s: %s: %s", op, iface, strempty(param), err);
         return format_ok(c);
 }
@@ -383,15 +394,7 @@ static void test_hand_edits_changed_stanza(void **state) {
 
         /* Both addresses, the unknown options and the comment above survive. */
         gw = edit(hand_edited, "update", "eno1", "{\"type\": \"eth\", \"gateway\": \"192.0.2.254\"}", NULL);
-        exp = replace_once(hand_edited,
-                           "auto eno1\n"
-                           "iface eno1 inet static\n"
-                           "    address 192.0.2.10\n"
-                           "    netmask 255.255.255.0\n"
-                           "    address 192.0.2.11/24\n"
-                           "    gateway 192.0.2.1\n"
-                           "    dns-nameservers 192.0.2.53\n"
-                           "    hwaddress ether 52:54:00:12:34:56\n",
+        exp = replace_once(hand_edited, HAND_ENO1,
                            "auto eno1\n"
                            "iface eno1 inet static\n"
                            "\taddress 192.0.2.10/24\n"
@@ -404,19 +407,7 @@ static void test_hand_edits_changed_stanza(void **state) {
 
         /* A changed stanza keeps its comments (at its end, as upstream writes them) and its hooks. */
         nat = edit(hand_edited, "update", "vmbr0", "{\"type\": \"bridge\", \"cidr\": \"10.0.0.3/24\"}", NULL);
-        exp = replace_once(hand_edited,
-                           "auto vmbr0\n"
-                           "iface vmbr0 inet static\n"
-                           "\taddress  10.0.0.2\n"
-                           "\tnetmask  255.255.255.0\n"
-                           "\tbridge_ports eno2\n"
-                           "\tbridge_stp off\n"
-                           "\tbridge_fd 0\n"
-                           "\n"
-                           "\t# NAT for guests\n"
-                           "\tpost-up   iptables -t nat -A POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n"
-                           "\tpost-down iptables -t nat -D POSTROUTING -s '10.0.0.0/24' -o eno1 -j MASQUERADE\n"
-                           "# trailing comment\n",
+        exp = replace_once(hand_edited, HAND_VMBR0,
                            "auto vmbr0\n"
                            "iface vmbr0 inet static\n"
                            "\taddress 10.0.0.3/24\n"
@@ -431,7 +422,7 @@ static void test_hand_edits_changed_stanza(void **state) {
 }
 
 static void test_hand_edits_delete(void **state) {
-        _cleanup_free_ char *no3 = NULL, *no1 = NULL, *exp = NULL, *tmp = NULL;
+        _cleanup_free_ char *no3 = NULL, *no1 = NULL, *exp = NULL;
 
         /* The "allow-hotplug" line goes with the stanza. */
         no3 = edit(hand_edited, "delete", "eno3", NULL, NULL);
@@ -441,17 +432,7 @@ static void test_hand_edits_delete(void **state) {
 
         /* So does the comment right above it; the header comment stays. */
         no1 = edit(hand_edited, "delete", "eno1", NULL, NULL);
-        tmp = replace_once(hand_edited, "# uplink\nauto eno1\n", "");
-        exp = replace_once(tmp,
-                           "iface eno1 inet static\n"
-                           "    address 192.0.2.10\n"
-                           "    netmask 255.255.255.0\n"
-                           "    address 192.0.2.11/24\n"
-                           "    gateway 192.0.2.1\n"
-                           "    dns-nameservers 192.0.2.53\n"
-                           "    hwaddress ether 52:54:00:12:34:56\n"
-                           "\n",
-                           "");
+        exp = replace_once(hand_edited, "# uplink\n" HAND_ENO1 "\n", "");
         assert_text_equal("delete eno1", no1, exp);
 }
 
@@ -552,18 +533,9 @@ static const char api_base[] =
 static void assert_edit_error(const char *op, const char *iface, const char *params_json, const char *delete,
                               const char *param, const char *message) {
         _cleanup_(net_config_freep) NetConfig *c = parse_ok(api_base, NULL);
-        _cleanup_json_ json_t *params = json_loads(params_json ?: "{}", 0, NULL);
         _cleanup_free_ char *got_param = NULL, *err = NULL;
-        int r;
 
-        assert_non_null(params);
-        if (streq(op, "create"))
-                r = net_iface_create(c, iface, params, &got_param, &err);
-        else if (streq(op, "update"))
-                r = net_iface_update(c, iface, params, delete, &got_param, &err);
-        else
-                r = net_iface_delete(c, iface, &got_param, &err);
-        assert_int_equal(r, -EINVAL);
+        assert_int_equal(run_edit(c, op, iface, params_json, delete, &got_param, &err), -EINVAL);
         if (!streq_ptr(got_param, param) || !streq_ptr(err, message))
                 fail_msg("%s %s: got %s: %s, expected %s: %s", op, iface, strempty(got_param), strempty(err),
                          strempty(param), message);

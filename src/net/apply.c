@@ -10,6 +10,7 @@
 #include "net/execute.h"
 #include "net/files.h"
 #include "net/hooks.h"
+#include "net/ovs.h"
 #include "net/rollback.h"
 #include "net/target.h"
 
@@ -194,8 +195,11 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         ac.config = new;
         ac.changed = changed;
         take_down_changed(t, old, new, changed, &rb.before);
-        r = net_execute(&rtnl, &target, &(NetExecCallbacks) { .log = apply_log, .hook = apply_hook, .userdata = &ac },
-                        &rb.touched, reterr);
+        r = net_ovs_apply(old, new, changed, apply_log, &ac, reterr);
+        if (r >= 0)
+                r = net_execute(&rtnl, &target,
+                                &(NetExecCallbacks) { .log = apply_log, .hook = apply_hook, .userdata = &ac },
+                                &rb.touched, reterr);
         if (r < 0) {
                 r = roll_back_failed(t, &rb, r, reterr);
                 goto finish;

@@ -106,8 +106,8 @@ static char *normalize_list(const char *s) {
 }
 
 /* Sets or removes key in the space separated "k=v" list of ovs_options, keeping the order of the others. */
-static void set_ovs_option(Render *r, const char *key, const char *value) {
-        _cleanup_strv_free_ char **opts = strv_split(d_str(r, "ovs_options"), " \t"), **out = NULL;
+static void set_ovs_option(json_t *d, const char *key, const char *value) {
+        _cleanup_strv_free_ char **opts = strv_split(json_object_get_string(d, "ovs_options"), " \t"), **out = NULL;
         _cleanup_free_ char *joined = NULL;
         size_t kl = strlen(key);
         bool done = false;
@@ -125,9 +125,55 @@ static void set_ovs_option(Render *r, const char *key, const char *value) {
                 strv_extendf(&out, "%s=%s", key, value);
         joined = strv_join(out, " ");
         if (isempty(joined))
-                json_object_del(r->d, "ovs_options");
+                json_object_del(d, "ovs_options");
         else
-                json_object_set_new(r->d, "ovs_options", json_string(joined));
+                json_object_set_new(d, "ovs_options", json_string(joined));
+}
+
+/*
+ * Upstream folds the VLAN tag and the bond mode of OVS ports and bonds into
+ * ovs_options ("tag=10", "bond_mode=balance-tcp lacp=active").
+ */
+static int fold_ovs_options(json_t *d, const char *type, char **reterr) {
+        NetIface tmp = { .attrs = d };
+        json_t *tag = json_object_get(d, "ovs_tag");
+        const char *mode;
+
+        if (tag) {
+                _cleanup_free_ char *text = json_scalar_to_string(tag);
+
+                set_ovs_option(d, "tag", net_attr_true(&tmp, "ovs_tag") ? text : NULL);
+        }
+        if (!streq(type, "OVSBond"))
+                return 0;
+        if (!json_object_get_string(d, "bond_mode"))
+                json_object_set_new(d, "bond_mode", json_string("active-backup"));
+        mode = json_object_get_string(d, "bond_mode");
+        if (!strv_contains((char **) ovs_bond_modes, mode)) {
+                *reterr = xasprintf("OVS does not support bond mode '%s", mode);
+                return -EINVAL;
+        }
+        if (streq(mode, "lacp-balance-slb") || streq(mode, "lacp-balance-tcp")) {
+                set_ovs_option(d, "lacp", "active");
+                set_ovs_option(d, "bond_mode", streq(mode, "lacp-balance-slb") ? "balance-slb" : "balance-tcp");
+        } else {
+                set_ovs_option(d, "lacp", NULL);
+                set_ovs_option(d, "bond_mode", mode);
+        }
+        return 0;
+}
+
+int net_iface_ovs_options(const NetIface *i, char **ret, char **reterr) {
+        _cleanup_json_ json_t *d = json_deep_copy(i->attrs);
+        const char *options;
+        int r;
+
+        r = fold_ovs_options(d, strempty(json_object_get_string(d, "type")), reterr);
+        if (r < 0)
+                return r;
+        options = json_object_get_string(d, "ovs_options");
+        *ret = options ? xstrdup(options) : NULL;
+        return 0;
 }
 
 static int render_type_block(Render *r, const char *name, const char *type, json_t *done, StrBuf *prefix) {
@@ -216,33 +262,12 @@ static int render_type_block(Render *r, const char *name, const char *type, json
                 DONE("ovs_type"), DONE("ovs_ports"), DONE("mtu");
         } else if (strv_contains(STRV_MAKE("OVSPort", "OVSIntPort", "OVSBond"), type)) {
                 const char *bridge;
+                int k = fold_ovs_options(r->d, type, r->error);
 
-                if (json_object_get(r->d, "ovs_tag")) {
-                        _cleanup_free_ char *tag = d_text(r, "ovs_tag");
-
-                        set_ovs_option(r, "tag", d_true(r, "ovs_tag") ? tag : NULL);
-                }
+                if (k < 0)
+                        return k;
                 DONE("ovs_tag");
                 if (streq(type, "OVSBond")) {
-                        const char *mode;
-
-                        if (!d_str(r, "bond_mode"))
-                                json_object_set_new(r->d, "bond_mode", json_string("active-backup"));
-                        mode = d_str(r, "bond_mode");
-                        if (!strv_contains((char **) ovs_bond_modes, mode)) {
-                                *r->error = xasprintf("OVS does not support bond mode '%s", mode);
-                                return -EINVAL;
-                        }
-                        if (streq(mode, "lacp-balance-slb")) {
-                                set_ovs_option(r, "lacp", "active");
-                                set_ovs_option(r, "bond_mode", "balance-slb");
-                        } else if (streq(mode, "lacp-balance-tcp")) {
-                                set_ovs_option(r, "lacp", "active");
-                                set_ovs_option(r, "bond_mode", "balance-tcp");
-                        } else {
-                                set_ovs_option(r, "lacp", NULL);
-                                set_ovs_option(r, "bond_mode", mode);
-                        }
                         DONE("bond_mode");
                         if (d_true(r, "ovs_bonds"))
                                 add_line(r, "ovs_bonds", d_str(r, "ovs_bonds"));

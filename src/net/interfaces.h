@@ -106,6 +106,13 @@ char **net_config_changed(const NetConfig *a, const NetConfig *b);
 char **net_iface_address_values(const NetIface *i, bool v6);
 
 /*
+ * The ovs_options of an OVS port or bond as written, with its VLAN tag and
+ * bond mode folded in; *ret NULL when there are none. Fails for bond modes
+ * OVS does not have.
+ */
+int net_iface_ovs_options(const NetIface *i, char **ret, char **reterr);
+
+/*
  * Upstream's order class of an interface type (loopback 100000 ... vlan
  * 600000), 0 for unknown types.
  */

@@ -12,6 +12,7 @@
 #include "net/execute.h"
 #include "net/files.h"
 #include "net/hooks.h"
+#include "net/ovs.h"
 #include "net/rollback.h"
 #include "net/target.h"
 
@@ -177,6 +178,11 @@ int net_rollback_restore(const NetRollback *rb, NetLogFn log, void *userdata, ch
                         restore_log(&rc, err);
                         err = mfree(err);
                 }
+        /* Open vSwitch back as the old configuration had it, if it can be reached; the kernel in any case. */
+        if (net_ovs_apply(applied, old, changed, restore_log, &rc, &err) < 0) {
+                restore_log(&rc, err);
+                err = mfree(err);
+        }
         r = net_target_from_state(&rb->before, &now, rb->touched, &target);
         if (r >= 0)
                 r = net_execute(&rtnl, &target,

@@ -6,7 +6,7 @@
 
 need_root
 need_cmd ip
-plan 53
+plan 59
 
 setup_root pve1
 ns=$(new_netns apply) || skip_all "cannot create a network namespace"
@@ -145,6 +145,29 @@ PATH="$PVE_ROOT/bin:$PATH" stage_and_apply $'auto eth1\niface eth1 inet manual\n
 is "$(tail -1 "$PVE_ROOT/dhclient.calls")" \
         "-4 -r -pf $PVE_ROOT/run/dhclient.eth1.pid -lf $PVE_ROOT/var/lib/dhcp/dhclient.eth1.leases eth1" \
         "lease released when the stanza goes manual"
+
+# Open vSwitch through ovs-vsctl found by PATH (a stand-in records its calls).
+printf '#!/bin/sh\necho "$*" >>"%s/ovs.calls"\n' "$PVE_ROOT" >"$PVE_ROOT/bin/ovs-vsctl"
+chmod +x "$PVE_ROOT/bin/ovs-vsctl"
+PATH="$PVE_ROOT/bin:$PATH" stage_and_apply $'auto vmbr5\niface vmbr5 inet manual\n\tovs_type OVSBridge\n\tovs_ports eth1\n' \
+        $'\nauto eth1\niface eth1 inet manual\n\tovs_type OVSPort\n\tovs_bridge vmbr5\n\tovs_options tag=10\n'
+is "$(cat "$PVE_ROOT/ovs.calls")" $'-- --may-exist add-br vmbr5\n-- --may-exist add-port vmbr5 eth1 tag=10' \
+        "OVS bridge and port made with ovs-vsctl"
+PATH="$PVE_ROOT/bin:$PATH" stage_and_apply $'auto eth1\niface eth1 inet manual\n'
+is "$(tail -2 "$PVE_ROOT/ovs.calls")" $'--if-exists del-port eth1\n--if-exists del-br vmbr5' "and removed"
+
+# The kernel refuses a step (a multicast MAC address): the apply rolls back at once.
+cp "$PVE_ROOT$N/interfaces" "$PVE_ROOT/before"
+eth1_mac=$(link_attr eth1 address)
+printf 'auto lo\niface lo inet loopback\n\nauto eth1\niface eth1 inet static\n\taddress 10.9.0.1/24\n\thwaddress ether 01:00:5e:00:00:01\n' \
+        >"$PVE_ROOT$N/interfaces.new"
+out=$(apply 2>&1); rc=$?
+ok "refused step fails the apply" test "$rc" -ne 0
+like "$out" "eth1: hardware address changed failed: .* - rolled back" "the output names the refused step"
+ok "file restored" cmp "$PVE_ROOT$N/interfaces" "$PVE_ROOT/before"
+is "$(link_attr eth1 address) $(ip -n "$ns" -j addr show eth1 | jq -r '[.[0].addr_info[] | select(.family=="inet")] | length')" \
+        "$eth1_mac 0" "kernel restored (MAC, no address)"
+rm -f "$PVE_ROOT$N/interfaces.new"
 
 # VLANs, bonds and VLAN-aware bridges where the kernel has them (their netlink
 # requests are checked byte for byte in the netlink unit test).

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_cmd jq
-plan 64
+plan 66
 
 setup_root pve1
 export PVE_SYSROOT=$PVE_ROOT/sysroot
@@ -118,6 +118,10 @@ refused "VLAN id 4095 (parameter)" "vlan-id: value must have a maximum value of 
         pvesh create /nodes/pve1/network --iface myvlan --type vlan --vlan-raw-device eth1 --vlan-id 4095
 refused "VLAN id 4095 (name)" "vlan 'eth1\.4095' - vlan-id 4095 should be <= 4094" \
         pvesh create /nodes/pve1/network --iface eth1.4095 --type vlan
+refused "bridge-vids tag out of range" "bridge_vids: invalid format - invalid VLAN tag '4095'" \
+        pvesh create /nodes/pve1/network --iface vmbr1 --type bridge --bridge_vlan_aware 1 --bridge_vids "2 4095"
+refused "bridge-vids range backwards" "bridge_vids: invalid format - VLAN range must go from lower to higher tag '10-5'" \
+        pvesh create /nodes/pve1/network --iface vmbr1 --type bridge --bridge_vlan_aware 1 --bridge_vids 10-5
 refused "unknown bond mode" "bond_mode: value 'fastest' does not have a value in the enumeration" \
         pvesh create /nodes/pve1/network --iface bond0 --type bond --slaves eth1 --bond_mode fastest
 refused "gateway without address" "gateway6: gateway6 requires an address" \

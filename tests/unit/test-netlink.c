@@ -249,6 +249,7 @@ static void test_kernel(void **state) {
         call_ok(&rtnl, &m);
         /* A second one fails with the kernel's errno. */
         assert_int_equal(rtnl_call(&rtnl, &m, &extack), -EEXIST);
+        extack = mfree(extack);
 
         assert_int_equal(rtnl_dump_links(&rtnl, &links, &n_links), 0);
         br = find_link(links, n_links, "br0");
@@ -267,6 +268,7 @@ static void test_kernel(void **state) {
         k = rtnl_call(&rtnl, &m, &extack);
         assert_int_equal(k, -EINVAL);
         assert_non_null(extack);
+        extack = mfree(extack);
 
         rtnl_msg_link(&m, &(RtnlLinkChange) { .ifindex = links[br].ifindex, .up = RTNL_SET(1) });
         call_ok(&rtnl, &m);

@@ -89,9 +89,9 @@ need_cmd() { command -v "$1" >/dev/null 2>&1 || skip_all "$1 not installed"; }
 # stores its name in VAR. (Not usable as $(new_netns ...): the exit hook
 # would be registered in the subshell and lost.)
 new_netns() {
-        local ns="pvehost-$2-$$"
-        ip netns add "$ns" || return 1
-        on_exit "ip netns del '$ns'"
-        ip -n "$ns" link set lo up
-        printf -v "$1" '%s' "$ns"
+        local _netns_name="pvehost-$2-$$"
+        ip netns add "$_netns_name" || return 1
+        on_exit "ip netns del '$_netns_name'"
+        ip -n "$_netns_name" link set lo up
+        printf -v "$1" '%s' "$_netns_name"
 }

@@ -6,10 +6,13 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "api/cli.h"
 #include "api/json-util.h"
 #include "basic/alloc.h"
+#include "basic/fileio.h"
+#include "basic/strutil.h"
 #include "nodecfg/config.h"
 
 /* "config get" prints the file format: description lines, then sorted keys. */
@@ -37,9 +40,86 @@ static int print_wakeonlan(const CliCommand *cmd, ApiCall *call, json_t *result,
         return 0;
 }
 
+/* ---- certificates ------------------------------------------------------- */
+
+/* Upstream reads these parameters from the files the command line names. */
+static int read_param_files(json_t *params, const char *const *names, char **reterr) {
+        for (const char *const *n = names; *n; n++) {
+                const char *file = json_object_get_string(params, *n);
+                _cleanup_free_ char *text = NULL;
+                int r;
+
+                if (!file)
+                        continue;
+                r = read_full_file(file, 0, &text, NULL);
+                if (r < 0) {
+                        *reterr = xasprintf("unable to open file '%s' - %s", file, strerror(-r));
+                        return r;
+                }
+                json_object_set_new(params, *n, json_string(text));
+        }
+        return 0;
+}
+
+static int prepare_cert_set(const CliCommand *cmd, json_t *params, char **reterr) {
+        return read_param_files(params, CLI_ARGS("certificates", "key"), reterr);
+}
+
+/* One certificate as a key/value table in upstream's order. */
+static void print_cert(const ApiCall *call, const json_t *cert, const ApiSchema *schema, const OutputOptions *o) {
+        static const char *const order[] = { "filename", "fingerprint", "subject", "issuer", "notbefore", "notafter",
+                                             "public-key-type", "public-key-bits", "san", NULL };
+        OutputOptions kv = *o;
+
+        kv.noheader = true;
+        kv.sort_key = "";
+        output_print_result(stdout, cert, schema, order, &kv);
+}
+
+static int by_filename(const void *a, const void *b) {
+        return strcmp_ptr(json_object_get_string(*(json_t *const *) a, "filename"),
+                          json_object_get_string(*(json_t *const *) b, "filename"));
+}
+
+static int print_cert_info(const CliCommand *cmd, ApiCall *call, json_t *result, const OutputOptions *o) {
+        const ApiSchema *items = call->method->returns.items;
+        _cleanup_free_ json_t **sorted = NULL;
+        size_t n = json_array_size(result), i;
+        json_t *v;
+
+        if (o->format != OUTPUT_TEXT)
+                return cli_print_default(cmd, call, result, o);
+        sorted = new0(json_t *, n + 1);
+        json_array_foreach(result, i, v)
+                sorted[i] = v;
+        qsort(sorted, n, sizeof(json_t *), by_filename);
+        for (i = 0; i < n; i++)
+                print_cert(call, sorted[i], items, o);
+        return 0;
+}
+
+static int print_cert_set(const CliCommand *cmd, ApiCall *call, json_t *result, const OutputOptions *o) {
+        /* What upstream's handler prints while it works. */
+        if (o->format == OUTPUT_TEXT) {
+                printf("Setting custom certificate files\n");
+                if (api_param_bool(call, "restart"))
+                        printf("Restarting pveproxy\n");
+        }
+        print_cert(call, result, &call->method->returns, o);
+        return 0;
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
 static const CliCommand commands[] = {
         { "config get", "/nodes/{node}/config", API_GET, .print = print_config },
         { "config set", "/nodes/{node}/config", API_PUT },
+
+        { "cert info", "/nodes/{node}/certificates/info", API_GET, .output_options = true, .print = print_cert_info },
+        { "cert set", "/nodes/{node}/certificates/custom", API_POST, .args = CLI_ARGS("certificates", "key"),
+          .output_options = true, .prepare = prepare_cert_set, .print = print_cert_set },
+        { "cert delete", "/nodes/{node}/certificates/custom", API_DELETE },
+
         { "wakeonlan", "/nodes/{node}/wakeonlan", API_POST, .args = CLI_ARGS("node"), .print = print_wakeonlan },
         {},
 };

@@ -278,6 +278,18 @@ static const char *pk_short_name(int algo) {
         }
 }
 
+bool x509_cert_signed_by(gnutls_x509_crt_t crt, gnutls_x509_crt_t ca) {
+        unsigned status = 0;
+
+        if (!gnutls_x509_crt_check_issuer(crt, ca))
+                return false;
+        if (gnutls_x509_crt_verify(crt, &ca, 1,
+                                   GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+                                   &status) < 0)
+                return false;
+        return status == 0;
+}
+
 int64_t x509_cert_expiration(gnutls_x509_crt_t crt) {
         return (int64_t) gnutls_x509_crt_get_expiration_time(crt);
 }

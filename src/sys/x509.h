@@ -18,6 +18,7 @@
  *    accepts the pair as a TLS server credential.
  */
 
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <stdbool.h>
@@ -93,6 +94,12 @@ void cert_info_done(CertInfo *i);
 
 /* One RDN sequence in OpenSSL's X509_NAME_oneline() form. */
 char *x509_dn_oneline(gnutls_x509_dn_t dn);
+
+/*
+ * True if ca's key signed crt and ca's subject is crt's issuer; validity
+ * times are not checked (as "openssl verify -no_check_time").
+ */
+bool x509_cert_signed_by(gnutls_x509_crt_t crt, gnutls_x509_crt_t ca);
 
 /* notAfter as a Unix time. */
 int64_t x509_cert_expiration(gnutls_x509_crt_t crt);

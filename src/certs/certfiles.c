@@ -24,7 +24,7 @@ int cert_lock(LockFile *ret, char **reterr) {
 
 int cert_file_info(const char *path, CertInfo *ret, char **reterr) {
         _cleanup_free_ char *text = NULL, *err = NULL;
-        _cleanup_(gnutls_x509_crt_deinitp) gnutls_x509_crt_t crt = NULL;
+        _cleanup_(x509_crt_freep) gnutls_x509_crt_t crt = NULL;
         int r;
 
         r = read_full_file(path, CERT_FILE_MAX, &text, NULL);
@@ -55,7 +55,7 @@ int cert_files_set(const char *node, const char *certs, const char *key, bool fo
         _cleanup_free_ char *key_path = cert_files_path(node, CERT_FILE_KEY);
         _cleanup_free_ char *old_key = NULL, *err = NULL;
         _cleanup_(x509_chain_done) X509Chain chain = {};
-        _cleanup_(gnutls_x509_privkey_deinitp) gnutls_x509_privkey_t pk = NULL;
+        _cleanup_(x509_privkey_freep) gnutls_x509_privkey_t pk = NULL;
         int r;
 
         if (!force && file_exists(cert_path)) {

@@ -78,7 +78,7 @@ static int load_cert(const char *path, gnutls_x509_crt_t *ret, char **reterr) {
 
 /* Generates a key unless path has one; returns 1 when it did. */
 static int ensure_key(const char *path, unsigned bits, bool private, char **reterr) {
-        _cleanup_(gnutls_x509_privkey_deinitp) gnutls_x509_privkey_t key = NULL;
+        _cleanup_(x509_privkey_freep) gnutls_x509_privkey_t key = NULL;
         _cleanup_free_ char *pem = NULL;
         int r;
 
@@ -108,8 +108,8 @@ static char *random_uuid(void) {
 static int create_ca_cert(time_t now, char **reterr) {
         _cleanup_free_ char *key_path = root_path(CA_KEY), *cert_path = root_path(CA_CERT), *uuid = random_uuid();
         _cleanup_free_ char *pem = NULL;
-        _cleanup_(gnutls_x509_privkey_deinitp) gnutls_x509_privkey_t key = NULL;
-        _cleanup_(gnutls_x509_crt_deinitp) gnutls_x509_crt_t crt = NULL;
+        _cleanup_(x509_privkey_freep) gnutls_x509_privkey_t key = NULL;
+        _cleanup_(x509_crt_freep) gnutls_x509_crt_t crt = NULL;
         const X509NameEntry subject[] = {
                 { GNUTLS_OID_X520_COMMON_NAME, "Proxmox Virtual Environment" },
                 { GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, uuid },
@@ -191,8 +191,8 @@ static int issue_node_cert(const char *node, time_t now, char **reterr) {
         _cleanup_free_ char *ca_key_path = root_path(CA_KEY), *ca_cert_path = root_path(CA_CERT);
         _cleanup_free_ char *key_path = node_file(node, "pve-ssl.key"), *cert_path = node_file(node, "pve-ssl.pem");
         _cleanup_free_ char *fqdn = node_fqdn(node), *addr = node_address(node), *pem = NULL;
-        _cleanup_(gnutls_x509_privkey_deinitp) gnutls_x509_privkey_t key = NULL, ca_key = NULL;
-        _cleanup_(gnutls_x509_crt_deinitp) gnutls_x509_crt_t ca = NULL, crt = NULL;
+        _cleanup_(x509_privkey_freep) gnutls_x509_privkey_t key = NULL, ca_key = NULL;
+        _cleanup_(x509_crt_freep) gnutls_x509_crt_t ca = NULL, crt = NULL;
         _cleanup_strv_free_ char **san = strv_new("IP:127.0.0.1", "IP:::1", "DNS:localhost", NULL);
         const X509NameEntry subject[] = {
                 { GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, "PVE Cluster Node" },
@@ -290,7 +290,7 @@ int pki_update_node_files(const char *node, bool force, time_t now, char **reter
 
 int pki_node_cert_renewal_due(const char *node, time_t now, const char **ret_reason, char **reterr) {
         _cleanup_free_ char *cert_path = node_file(node, "pve-ssl.pem"), *ca_path = root_path(CA_CERT);
-        _cleanup_(gnutls_x509_crt_deinitp) gnutls_x509_crt_t crt = NULL, ca = NULL;
+        _cleanup_(x509_crt_freep) gnutls_x509_crt_t crt = NULL, ca = NULL;
         const char *reason = NULL;
         int64_t expires;
         int r;

@@ -32,11 +32,13 @@ typedef enum KeyType {
         KEY_TYPE_EC_P256,
 } KeyType;
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(gnutls_x509_privkey_t, gnutls_x509_privkey_deinit);
-DEFINE_TRIVIAL_CLEANUP_FUNC(gnutls_x509_crt_t, gnutls_x509_crt_deinit);
-DEFINE_TRIVIAL_CLEANUP_FUNC(gnutls_x509_crq_t, gnutls_x509_crq_deinit);
-DEFINE_TRIVIAL_CLEANUP_FUNC(gnutls_privkey_t, gnutls_privkey_deinit);
-DEFINE_TRIVIAL_CLEANUP_FUNC(gnutls_pubkey_t, gnutls_pubkey_deinit);
+/*
+ * GnuTLS is loaded on first use (gnutls-dl.h): the functions that read or
+ * make keys and certificates load it and fail with -EOPNOTSUPP when it is
+ * missing. Objects they return are released with these (for _cleanup_).
+ */
+void x509_privkey_freep(gnutls_x509_privkey_t *k);
+void x509_crt_freep(gnutls_x509_crt_t *c);
 
 /* ---- keys --------------------------------------------------------------- */
 
@@ -56,6 +58,22 @@ char *x509_key_to_pem(gnutls_x509_privkey_t key);
 char *x509_key_to_pem_traditional(gnutls_x509_privkey_t key);
 
 KeyType x509_key_type(gnutls_x509_privkey_t key);
+
+/*
+ * JSON Web Signature pieces (RFC 7515, 7518) for ACME: the signature of
+ * data with the key as JWS alg RS256 (RSA keys) or ES256 (P-256 keys, the
+ * 64-byte r||s form), in *ret (free()).
+ */
+int x509_key_jws_sign(gnutls_x509_privkey_t key, const void *data, size_t len, void **ret, size_t *ret_len);
+/* "RS256" or "ES256". */
+const char *x509_key_jws_alg(gnutls_x509_privkey_t key);
+/*
+ * The public key as JWK in canonical form (RFC 7638: required members only,
+ * sorted, no whitespace), {"e":..,"kty":"RSA","n":..} or
+ * {"crv":"P-256","kty":"EC","x":..,"y":..}: usable as "jwk" header and as
+ * input of the thumbprint.
+ */
+char *x509_key_jwk(gnutls_x509_privkey_t key);
 
 /* ---- certificates ------------------------------------------------------- */
 

@@ -239,6 +239,10 @@ static int add_domains(json_t *seen, char *const *domains, const char *key, char
         return 0;
 }
 
+/* Weak: a program may link no area that registers a check. */
+extern const NodeConfigCheck __start_pvehost_nodecfg_checks[] __attribute__((weak));
+extern const NodeConfigCheck __stop_pvehost_nodecfg_checks[] __attribute__((weak));
+
 int node_config_verify(const NodeConfig *c, char **reterr) {
         _cleanup_json_ json_t *seen = json_object();
         const char *acme = json_object_get_string(c->values, "acme");
@@ -267,6 +271,12 @@ int node_config_verify(const NodeConfig *c, char **reterr) {
                 if (r < 0)
                         return r;
                 r = add_domains(seen, STRV_MAKE(json_object_get_string(parsed, "domain")), key, reterr);
+                if (r < 0)
+                        return r;
+        }
+        for (const NodeConfigCheck *check = __start_pvehost_nodecfg_checks; check < __stop_pvehost_nodecfg_checks;
+             check++) {
+                r = (*check)(c, reterr);
                 if (r < 0)
                         return r;
         }

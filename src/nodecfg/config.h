@@ -82,9 +82,20 @@ void node_config_done(NodeConfig *c);
 
 /*
  * Cross-key checks upstream runs on every write: ACME domains unique across
- * "acme" and "acmedomainN" (case-insensitively).
+ * "acme" and "acmedomainN" (case-insensitively), then the checks other
+ * areas registered (the ACME area: every acmedomainN plugin exists).
  */
 int node_config_verify(const NodeConfig *c, char **reterr);
+
+/*
+ * A further check of node_config_verify(), registered by an area that owns
+ * what a key refers to: returns 0 or a negative errno with a message.
+ */
+typedef int (*NodeConfigCheck)(const NodeConfig *c, char **reterr);
+
+#define NODE_CONFIG_REGISTER_CHECK(fn)                                                                  \
+        _section_("pvehost_nodecfg_checks") _used_ _retain_ __attribute__((aligned(8)))                 \
+        static const NodeConfigCheck _nodecfg_check_##fn = (fn)
 
 /* Lock taken around read-modify-write cycles, as upstream's /var/lock/pvenode.lock. */
 char *node_config_lock_path(void);

@@ -17,11 +17,12 @@
 
 #define SERIAL_RANDOM_BYTES 16
 
-static void datum_freep(gnutls_datum_t *d) {
-        (*sym_gnutls_free)(d->data);
+void x509_datum_freep(gnutls_datum_t *d) {
+        if (d->data)
+                (*sym_gnutls_free)(d->data);
         d->data = NULL;
 }
-#define _cleanup_datum_ _cleanup_(datum_freep)
+#define _cleanup_datum_ _cleanup_datum_free_
 
 /* GnuTLS fails only on allocation failure or invalid arguments for the calls checked with this. */
 static void must(int r) {

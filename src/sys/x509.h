@@ -39,6 +39,9 @@ typedef enum KeyType {
  */
 void x509_privkey_freep(gnutls_x509_privkey_t *k);
 void x509_crt_freep(gnutls_x509_crt_t *c);
+/* For the DER encodings these functions return in gnutls_datum_t. */
+void x509_datum_freep(gnutls_datum_t *d);
+#define _cleanup_datum_free_ _cleanup_(x509_datum_freep)
 
 /* ---- keys --------------------------------------------------------------- */
 
@@ -92,7 +95,7 @@ void x509_chain_done(X509Chain *c);
 /* The first certificate of PEM text. */
 int x509_cert_from_pem(const char *pem, gnutls_x509_crt_t *ret, char **reterr);
 char *x509_cert_to_pem(gnutls_x509_crt_t crt);
-/* DER encoding in *ret (gnutls_free() it). */
+/* DER encoding in *ret (release with x509_datum_freep()). */
 int x509_cert_to_der(gnutls_x509_crt_t crt, gnutls_datum_t *ret);
 
 typedef struct CertInfo {
@@ -166,7 +169,7 @@ int x509_cert_issue(const X509CertSpec *spec, gnutls_x509_privkey_t key, gnutls_
  * A CSR as upstream's generate_csr() makes for ACME orders: CN = first
  * name, subjectAltName = all names, keyUsage digitalSignature,
  * keyEncipherment (RSA), basicConstraints CA:FALSE, extendedKeyUsage
- * serverAuth, clientAuth; signed with SHA-256. DER in *ret (gnutls_free()).
+ * serverAuth, clientAuth; signed with SHA-256. DER in *ret (x509_datum_freep()).
  */
 int x509_csr_create(gnutls_x509_privkey_t key, char *const *names, gnutls_datum_t *ret);
 

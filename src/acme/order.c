@@ -289,6 +289,18 @@ static int finalize_order(Task *t, AcmeClient *client, const char *order_url, Ac
                 return task_fail(t, "unable to create certificate request");
 
         task_log(t, "Checking order status");
+        {
+                /* The order as the CA sees it now that its authorizations are valid. */
+                _cleanup_(acme_order_done) AcmeOrder fresh = {};
+                _cleanup_free_ char *err = NULL;
+
+                r = acme_order_get(client, order_url, &fresh, &err);
+                if (r < 0)
+                        return task_fail(t, "%s", err);
+                acme_order_done(order);
+                *order = fresh;
+                fresh = (AcmeOrder) {};
+        }
         for (;;) {
                 _cleanup_(acme_order_done) AcmeOrder next = {};
                 _cleanup_free_ char *err = NULL;

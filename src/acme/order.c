@@ -144,10 +144,11 @@ static void teardown_challenges(Validation *v) {
         for (size_t i = 0; i < v->n; i++) {
                 Challenge *c = &v->challenges[i];
                 _cleanup_free_ char *err = NULL;
-                const char *target = c->conf->alias ?: c->domain;
+                const char *target;
 
                 if (!c->set_up || !c->api)
                         continue;
+                target = c->conf->alias ?: c->domain;
                 fflush(stdout);
                 if (dns_plugin_run(DNS_PLUGIN_TEARDOWN, c->api, target, c->txt, c->data, &err) < 0)
                         task_warn(v->task, "%s", err);

@@ -168,8 +168,12 @@ static int account_change(Task *t, const AccountJob *job) {
                         x509_privkey_freep(&key);
                         return task_fail(t, "%s", err);
                 }
+                /* The CA has the new key now: keep it before anything else can fail. */
                 acme_account_set_key(&a, key);
-                r = acme_account_update(c, "{}", &object, &err);
+                r = acme_account_save(job->name, &a, &err);
+                if (r < 0)
+                        return task_fail(t, "%s", err);
+                r = acme_account_update(c, "", &object, &err);
         } else {
                 _cleanup_json_ json_t *p = NULL;
 
@@ -177,9 +181,8 @@ static int account_change(Task *t, const AccountJob *job) {
                         p = json_pack("{s:o}", "contact", strv_to_json(job->contact));
                 else if (job->action == ACCOUNT_DEACTIVATE)
                         p = json_pack("{s:s}", "status", "deactivated");
-                else
-                        p = json_object();
-                payload = json_dump_canonical(p);
+                /* A refresh is a POST-as-GET (RFC 8555 7.3.3), where upstream sends "{}". */
+                payload = p ? json_dump_canonical(p) : xstrdup("");
                 r = acme_account_update(c, payload, &object, &err);
         }
         if (r >= 0)

@@ -57,8 +57,8 @@ typedef struct AcmeNewAccount {
  */
 int acme_account_new(AcmeClient *c, const AcmeNewAccount *a, char **ret_location, char **ret_account, char **reterr);
 /*
- * POSTs payload (JSON object text; "{}" refreshes) to the account URL;
- * returns the account object.
+ * POSTs payload (JSON object text; "" for a POST-as-GET that fetches the
+ * account) to the account URL; returns the account object.
  */
 int acme_account_update(AcmeClient *c, const char *payload, char **ret_account, char **reterr);
 /* Replaces the account key with new_key (keyChange, RFC 8555 7.3.5); on success the client uses new_key. */

@@ -282,8 +282,12 @@ static int prepare_register(const CliCommand *cmd, json_t *params, char **reterr
                 printf("You should have received a key id and a key from your CA.\n");
                 kid = read_answer("Enter EAB key id: ");
                 key = read_answer("Enter EAB key: ");
-                json_object_set_new(params, "eab-kid", json_string(strempty(kid)));
-                json_object_set_new(params, "eab-hmac-key", json_string(strempty(key)));
+                if (isempty(kid) || isempty(key)) {
+                        *reterr = xstrdup("Cannot continue without external account binding key id and key, aborting.");
+                        return -ECANCELED;
+                }
+                json_object_set_new(params, "eab-kid", json_string(kid));
+                json_object_set_new(params, "eab-hmac-key", json_string(key));
         }
         printf("\nAttempting to register account with '%s'..\n", directory);
         fflush(stdout);

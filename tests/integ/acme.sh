@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/acme-lib.sh"
 
-plan 67
+plan 70
 setup_root pve1
 start_pebble
 stub_systemctl
@@ -162,6 +162,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$PEBBLE_DIR/short.key" -out "
 pvenode cert set "$PEBBLE_DIR/short.pem" "$PEBBLE_DIR/short.key" --force >/dev/null
 ok "renew a certificate that expires within 30 days" inns pvenode acme cert renew
 like "$(cat "$(last_task acmerenew)")" 'WARN: Revoke request to CA failed' "revoking a certificate the CA did not issue only warns"
+out=$(inns pve-daily-update 2>&1)
+like "$out" 'Custom certificate does not expire soon, skipping ACME renewal.' "daily update: not due, skipped"
+pvenode cert set "$PEBBLE_DIR/short.pem" "$PEBBLE_DIR/short.key" --force >/dev/null
+fp=$(fingerprint)
+out=$(inns pve-daily-update 2>&1)
+like "$out" 'Setting pveproxy certificate and key' "daily update renews a certificate that is due"
+[ "$(fingerprint)" != "$fp" ] && pass "daily update installed the new certificate" ||
+        fail "daily update installed the new certificate"
 ok "revoke" inns pvenode acme cert revoke
 [ ! -e "$node/pveproxy-ssl.pem" ] && [ ! -e "$node/pveproxy-ssl.key" ] && pass "revoke deletes the certificate files" ||
         fail "revoke deletes the certificate files"

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_cmd openssl
-plan 52
+plan 59
 setup_root pve1
 pve=$PVE_ROOT/etc/pve
 node=$pve/nodes/pve1
@@ -71,6 +71,28 @@ ok "updatecerts --force with an unresolvable node name" pvecm updatecerts --forc
 is "$(x509 "$node/pve-ssl.pem" -ext subjectAltName | tail -1 | sed 's/^ *//')" \
         "IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost, DNS:pve1" "SANs without address and FQDN"
 
+# ---- pve-daily-update ----------------------------------------------------------------
+
+if command -v faketime >/dev/null; then
+        serial=$(x509 "$node/pve-ssl.pem" -serial)
+        out=$(pve-daily-update 2>&1)
+        is "$(x509 "$node/pve-ssl.pem" -serial)" "$serial" "daily update leaves a fresh certificate alone"
+        out=$(faketime '+725 days' pve-daily-update 2>&1)
+        like "$out" 'PVE certificate expires soon, renewing...' "daily update renews a certificate expiring within 14 days"
+        [ "$(x509 "$node/pve-ssl.pem" -serial)" != "$serial" ] && pass "new node certificate" || fail "new node certificate"
+        like "$(tail -1 "$PVE_ROOT/systemctl.log")" 'reload-or-restart pveproxy' "pveproxy reloaded after renewal"
+        faketime '+30 days' pvecm updatecerts --force >/dev/null
+        out=$(pve-daily-update 2>&1)
+        like "$out" 'expires in more than 2 years, renewing' "daily update shortens certificates running longer than 2 years"
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout /dev/null -out "$node/pve-ssl.pem" -days 3 -subj /CN=foreign 2>/dev/null
+        out=$(pve-daily-update 2>&1)
+        like "$out" 'Checking/Renewing SSL certificate failed: .*is not issued by root CA' "a foreign certificate is never replaced"
+        is "$(x509 "$node/pve-ssl.pem" -subject)" "subject=CN = foreign" "foreign certificate left in place"
+        pvecm updatecerts --force >/dev/null
+else
+        for i in 1 2 3 4 5 6 7; do skip "faketime not installed"; done
+fi
+
 # ---- certificate info ----------------------------------------------------------
 
 info=$(pvesh get /nodes/pve1/certificates/info --output-format json)
@@ -115,7 +137,7 @@ like "$out" 'without \(existing\) key' "no key and no existing key is refused"
 [ ! -e "$custom.pem" ] && [ ! -e "$custom.key" ] && pass "bad uploads wrote nothing" || fail "bad uploads wrote nothing"
 
 ok "a good chain with leading text is accepted" pvenode cert set "$t/chain.pem" "$t/leaf.key" --restart
-is "$(cat "$PVE_ROOT/systemctl.log")" "reload-or-restart pveproxy" "--restart reloads pveproxy through systemctl"
+is "$(tail -1 "$PVE_ROOT/systemctl.log")" "reload-or-restart pveproxy" "--restart reloads pveproxy through systemctl"
 ok "installed chain verifies" openssl verify -CAfile "$t/ca.pem" "$custom.pem"
 is "$(stat -c %a "$custom.key")" 640 "custom key mode 0640"
 fails "a second upload without --force is refused" pvenode cert set "$t/good.pem" "$t/good.key"

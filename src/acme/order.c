@@ -20,7 +20,8 @@
 #include "sys/x509.h"
 
 #define CERT_KEY_BITS 4096
-#define POLL_FIRST (1 * USEC_PER_SEC)
+#define POLL_FIRST (100 * USEC_PER_MSEC)
+#define POLL_MIN (50 * USEC_PER_MSEC)
 #define POLL_MAX (10 * USEC_PER_SEC)
 #define POLL_LIMIT (30 * 60 * USEC_PER_SEC) /* give up on a CA that never decides */
 #define FINALIZE_PENDING_TRIES 5
@@ -30,6 +31,7 @@
 
 typedef struct KeyJob {
         pthread_t thread;
+        bool started;
         gnutls_x509_privkey_t key;
         int r;
 } KeyJob;
@@ -170,7 +172,7 @@ static usec_t next_poll(const AcmeClient *c, usec_t *backoff) {
         usec_t d = acme_client_retry_after(c, *backoff);
 
         *backoff = MIN(*backoff * 2, POLL_MAX);
-        return MIN(MAX(d, (usec_t) USEC_PER_SEC / 4), POLL_MAX * 6);
+        return MIN(MAX(d, POLL_MIN), POLL_MAX * 6);
 }
 
 /* Polls every triggered authorization until it is valid; the first failure ends the wait. */
@@ -426,13 +428,32 @@ static int open_account(Task *t, const char *name, AcmeAccount *account, AcmeCli
         return 0;
 }
 
-static int order_certificate(Task *t, const AcmeJob *job, AcmeClient *client, AcmeAccount *account) {
+/* Starts making the certificate key; it is needed only after validation. */
+static void key_job_start(KeyJob *kj) {
+        *kj = (KeyJob) { .r = -EIO };
+        if (pthread_create(&kj->thread, NULL, key_thread, kj) != 0)
+                key_thread(kj);
+        else
+                kj->started = true;
+}
+
+/* Waits for the key; the caller owns kj->key afterwards. */
+static void key_job_wait(KeyJob *kj) {
+        if (kj->started)
+                pthread_join(kj->thread, NULL);
+        kj->started = false;
+}
+
+static void key_job_done(KeyJob *kj) {
+        key_job_wait(kj);
+        x509_privkey_freep(&kj->key);
+}
+
+static int order_certificate(Task *t, const AcmeJob *job, AcmeClient *client, AcmeAccount *account, KeyJob *kj) {
         _cleanup_(validation_done) Validation v = { .task = t, .client = client, .account_key = account->key };
         _cleanup_(acme_order_done) AcmeOrder order = {};
         _cleanup_free_ char *order_url = NULL, *err = NULL, *chain = NULL, *key_pem = NULL, *replaces = NULL;
         _cleanup_strv_free_ char **names = NULL;
-        KeyJob kj = { .r = -EIO };
-        bool key_started;
         int r, rv;
 
         for (size_t i = 0; i < job->conf->n_domains; i++)
@@ -447,22 +468,16 @@ static int order_certificate(Task *t, const AcmeJob *job, AcmeClient *client, Ac
                 return task_fail(t, "%s", err);
         task_log(t, "Order URL: %s", order_url);
 
-        key_started = pthread_create(&kj.thread, NULL, key_thread, &kj) == 0;
         rv = validate_order(&v, job->conf, &order);
         teardown_challenges(&v);
-        if (key_started)
-                pthread_join(kj.thread, NULL);
-        else
-                key_thread(&kj);
-        if (rv < 0) {
-                x509_privkey_freep(&kj.key);
+        if (rv < 0)
                 return rv;
-        }
         task_log(t, "\nAll domains validated!");
-        if (kj.r < 0)
+        key_job_wait(kj);
+        if (kj->r < 0)
                 return task_fail(t, "unable to generate certificate key");
 
-        r = finalize_order(t, client, order_url, &order, kj.key);
+        r = finalize_order(t, client, order_url, &order, kj->key);
         if (r >= 0 && !order.certificate)
                 r = task_fail(t, "no certificate URL available (yet?)");
         if (r >= 0) {
@@ -471,10 +486,9 @@ static int order_certificate(Task *t, const AcmeJob *job, AcmeClient *client, Ac
                 if (r < 0)
                         r = task_fail(t, "%s", err);
         }
-        key_pem = x509_key_to_pem(kj.key);
-        x509_privkey_freep(&kj.key);
         if (r < 0)
                 return r;
+        key_pem = x509_key_to_pem(kj->key);
 
         task_log(t, "Setting pveproxy certificate and key");
         r = install_certificate(t, job->node, chain, key_pem, job->kind == ACME_JOB_RENEW || job->force);
@@ -485,11 +499,15 @@ static int order_certificate(Task *t, const AcmeJob *job, AcmeClient *client, Ac
 
 int acme_job_run(Task *t, void *userdata) {
         const AcmeJob *job = userdata;
+        _cleanup_(key_job_done) KeyJob kj = {};
         _cleanup_(acme_account_done) AcmeAccount account = {};
         _cleanup_(acme_client_freep) AcmeClient *client = NULL;
         _cleanup_free_ char *err = NULL;
         int r;
 
+        /* The new certificate's key is made while the CA talks to us. */
+        if (job->kind != ACME_JOB_REVOKE)
+                key_job_start(&kj);
         r = open_account(t, job->conf->account, &account, &client);
         if (r < 0)
                 return r;
@@ -512,7 +530,7 @@ int acme_job_run(Task *t, void *userdata) {
                 return restart_pveproxy(t, "Restarting pveproxy to revert to self-signed certificates");
         }
 
-        r = order_certificate(t, job, client, &account);
+        r = order_certificate(t, job, client, &account, &kj);
         if (r < 0 || job->kind != ACME_JOB_RENEW)
                 return r;
 

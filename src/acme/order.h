@@ -10,7 +10,7 @@
  * waiting 5 s, polling every 10 s, tearing down), all authorizations are
  * set up first, the DNS propagation delay is waited once, every challenge
  * is triggered, and the CA is polled at its Retry-After pace (else after
- * 1, 2, 4 ... at most 10 seconds). The certificate key is generated while
+ * 0.25, 0.5, 1, 2 ... at most 10 seconds). The certificate key is generated while
  * the CA validates.
  */
 

@@ -13,9 +13,9 @@
 #include "basic/strv.h"
 #include "sys/hash.h"
 
-#define ACME_CONTENT_TYPE "application/jose+json"
-#define ACME_USER_AGENT "pvehost-acme/" PVEHOST_VERSION
-#define ACME_MAX_CERT_SIZE (1024 * 1024)
+#define ACME_CONTENT_TYPE "Content-Type: application/jose+json"
+#define ACME_HTTP_TIMEOUT (60 * USEC_PER_SEC)
+#define ACME_MAX_RESPONSE (1024 * 1024)
 
 struct AcmeClient {
         HttpClient *http;
@@ -83,10 +83,33 @@ static int response_error(const HttpResponse *resp, const char *method, const ch
         return -EPROTO;
 }
 
+/* One HTTPS request; transport failures say which request failed. */
+static int send_request(AcmeClient *c, const char *method, const char *url, const char *body, HttpResponse *resp,
+                        char **reterr) {
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        r = http_client_send(c->http,
+                             &(HttpRequest) {
+                                     .method = method,
+                                     .url = url,
+                                     .headers = body ? STRV_MAKE(ACME_CONTENT_TYPE) : NULL,
+                                     .body = body,
+                                     .body_len = body ? strlen(body) : 0,
+                                     .timeout = ACME_HTTP_TIMEOUT,
+                                     .https_only = true,
+                                     .max_body = ACME_MAX_RESPONSE,
+                             },
+                             resp, &err);
+        if (r < 0)
+                *reterr = xasprintf("%s to '%s' failed - %s", method, url, err);
+        return r;
+}
+
 static int get(AcmeClient *c, const char *url, HttpResponse *resp, char **reterr) {
         int r;
 
-        r = http_request(c->http, &(HttpRequest) { .method = "GET", .url = url }, resp, reterr);
+        r = send_request(c, "GET", url, NULL, resp, reterr);
         if (r < 0)
                 return r;
         note_response(c, resp);
@@ -103,8 +126,7 @@ int acme_client_new(const char *directory_url, AcmeClient **ret, char **reterr) 
 
         c->directory_url = xstrdup(directory_url);
         c->retry_after = USEC_INFINITY;
-        r = http_client_new(&(HttpClientOptions) { .user_agent = ACME_USER_AGENT, .https_only = true }, &c->http,
-                            reterr);
+        r = http_client_new(&c->http, reterr);
         if (r < 0)
                 return r;
         r = get(c, directory_url, &resp, &err);
@@ -125,7 +147,7 @@ static int fetch_nonce(AcmeClient *c, char **reterr) {
         _cleanup_(http_response_done) HttpResponse resp = HTTP_RESPONSE_INIT;
         int r;
 
-        r = http_request(c->http, &(HttpRequest) { .method = "HEAD", .url = c->dir.new_nonce }, &resp, reterr);
+        r = send_request(c, "HEAD", c->dir.new_nonce, NULL, &resp, reterr);
         if (r < 0)
                 return r;
         note_response(c, &resp);
@@ -164,11 +186,7 @@ static int post(AcmeClient *c, const char *url, const char *payload, bool use_jw
                         *reterr = xstrdup("unable to sign request with the account key");
                         return -EIO;
                 }
-                r = http_request(c->http,
-                                 &(HttpRequest) { .method = "POST", .url = url, .content_type = ACME_CONTENT_TYPE,
-                                                  .body = jws, .body_len = strlen(jws),
-                                                  .max_body = ACME_MAX_CERT_SIZE },
-                                 resp, reterr);
+                r = send_request(c, "POST", url, jws, resp, reterr);
                 if (r < 0)
                         return r;
                 note_response(c, resp);

@@ -2,22 +2,28 @@
 #pragma once
 
 /*
- * HTTPS requests over libcurl, loaded with dlopen on first use
- * (dlopen-util.h), so programs that never talk HTTP do not pay for it.
+ * A minimal HTTP(S) client over libcurl, loaded with dlopen on first use
+ * (libcurl pulls in some thirty libraries; linking it would slow every
+ * program's start-up and cost resident memory where it is never used).
  *
- * An HttpClient keeps one connection open across requests (ACME sends a
- * dozen requests to the same server for one certificate). Server
- * certificates are always verified: against the PEM bundle named by the
- * environment variable SSL_CERT_FILE (and the directory SSL_CERT_DIR) when
- * set, else against the system's CA store. Proxies come from the usual
- * environment variables (https_proxy, no_proxy), as upstream's LWP client.
+ * One HttpClient is one libcurl easy handle: requests made through the same
+ * client reuse its connections (keep-alive), so a daemon posting every few
+ * seconds keeps one TCP/TLS connection open. A client must not be used by
+ * two threads at once; http_client_cancel() is the one call that may come
+ * from another thread.
  *
  *         _cleanup_(http_client_freep) HttpClient *c = NULL;
  *         _cleanup_(http_response_done) HttpResponse resp = HTTP_RESPONSE_INIT;
+ *         r = http_client_new(&c, &err);
+ *         r = http_client_send(c, &(HttpRequest) { .method = "POST", .url = url, .body = data,
+ *                                                  .body_len = n, .timeout = 5 * USEC_PER_SEC },
+ *                              &resp, &err);
+ *         if (r >= 0 && resp.status / 100 != 2) ...
  *
- *         r = http_client_new(&(HttpClientOptions) { .https_only = true }, &c, &err);
- *         r = http_request(c, &(HttpRequest) { .method = "GET", .url = url }, &resp, &err);
- *         if (resp.status == 200) ... resp.body.buf ...
+ * Server certificates are verified against the PEM bundle named by the
+ * environment variable SSL_CERT_FILE (and the directory SSL_CERT_DIR) when
+ * set, else against the system's CA store, as the curl tool does. Proxies
+ * come from the usual environment variables (https_proxy, no_proxy).
  */
 
 #include <stdbool.h>
@@ -29,51 +35,46 @@
 
 typedef struct HttpClient HttpClient;
 
-typedef struct HttpClientOptions {
-        const char *user_agent;  /* NULL: "pvehost/<version>" */
-        bool https_only;         /* refuse other URL schemes, also in redirects */
-        usec_t timeout;          /* per request; 0: 60 seconds */
-        usec_t connect_timeout;  /* 0: 15 seconds */
-} HttpClientOptions;
-
 typedef struct HttpRequest {
-        const char *method;       /* "GET", "POST", "HEAD" */
+        const char *method;      /* "GET", "POST", ... */
         const char *url;
-        const char *content_type; /* of the body; NULL: none sent */
-        const void *body;         /* NULL: no body */
+        char *const *headers;    /* "Name: value" lines, NULL-terminated; may be NULL */
+        const void *body;        /* request body (may be NULL) */
         size_t body_len;
-        size_t max_body;          /* largest accepted response body; 0: 4 MiB */
+        usec_t timeout;          /* for the whole request, connecting included; 0: none */
+        bool insecure;           /* accept any certificate and host name */
+        bool https_only;         /* refuse other URL schemes, also when redirected */
+        size_t max_body;         /* bodies are cut after this many bytes; 0: HTTP_RESPONSE_MAX */
 } HttpRequest;
 
 typedef struct HttpResponse {
-        long status;              /* HTTP status code */
-        char **headers;           /* "Name: value" lines of the final response, as received */
-        StrBuf body;
+        long status;             /* HTTP status code */
+        char **headers;          /* "Name: value" lines of the final response */
+        StrBuf body;             /* at most max_body bytes; longer bodies are cut */
 } HttpResponse;
 
 #define HTTP_RESPONSE_INIT { .status = 0, .headers = NULL, .body = STRBUF_INIT }
+#define HTTP_RESPONSE_MAX (64 * 1024)
 
-/*
- * Creates a client. Fails with -EOPNOTSUPP (and a message naming the
- * library) when libcurl cannot be loaded.
- */
-int http_client_new(const HttpClientOptions *o, HttpClient **ret, char **reterr);
+/* Loads libcurl (-EOPNOTSUPP with a message when missing) and makes a client. */
+int http_client_new(HttpClient **ret, char **reterr);
 HttpClient *http_client_free(HttpClient *c);
-static inline void http_client_freep(HttpClient **c) {
-        http_client_free(*c);
-}
+DEFINE_TRIVIAL_CLEANUP_FUNC(HttpClient *, http_client_free);
 
 /*
- * Sends the request and stores the response, whatever its status, in *ret
- * (which must be initialised with HTTP_RESPONSE_INIT and is reset first).
- * Returns 0, or a negative errno with a message in *reterr when no
- * response arrived: connection refused, timeout, TLS verification failure
- * (curl's own text, such as "SSL certificate problem: ..."), a body larger
- * than max_body (-EFBIG).
+ * Sends the request and reads the response. Returns 0 when a response
+ * arrived (whatever its status), or a negative errno with libcurl's message
+ * in *reterr: -ETIMEDOUT, -ECANCELED after http_client_cancel(), -EIO for
+ * connection, TLS and protocol failures.
  */
-int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret, char **reterr);
+int http_client_send(HttpClient *c, const HttpRequest *req, HttpResponse *ret, char **reterr);
 
-/* The value of the first header of that name (case-insensitive), or NULL. */
+/* Makes a transfer in progress on c (in another thread) fail soon with -ECANCELED; sticky. */
+void http_client_cancel(HttpClient *c);
+
+void http_response_done(HttpResponse *r);
+
+/* The value of the first response header of that name (case-insensitive), or NULL. */
 const char *http_response_header(const HttpResponse *r, const char *name);
 /*
  * The targets of every "Link: <url>;rel=\"<rel>\"" header with the given
@@ -87,4 +88,6 @@ char **http_response_links(const HttpResponse *r, const char *rel);
  * give 0.
  */
 int http_response_retry_after(const HttpResponse *r, time_t now, usec_t *ret);
-void http_response_done(HttpResponse *r);
+
+/* Percent-encodes s for a URL query value (RFC 3986 unreserved characters stay). */
+void http_url_escape(StrBuf *out, const char *s);

@@ -659,7 +659,7 @@ static char *custom_cert_path(const char *node) {
         return root_pathf("/etc/pve/nodes/%s/pveproxy-ssl.pem", node);
 }
 
-static int load_node_acme(ApiCall *call, const char *node, AcmeNodeConfig *ret) {
+static int load_node_acme(ApiCall *call, const char *node, NodeAcmeConfig *ret) {
         _cleanup_free_ char *err = NULL;
         int r;
 
@@ -684,7 +684,7 @@ static int read_custom_cert(ApiCall *call, const char *node, char **ret) {
 }
 
 static int new_certificate(ApiCall *call, json_t **ret) {
-        _cleanup_(acme_node_config_done) AcmeNodeConfig conf = {};
+        _cleanup_(node_acme_config_done) NodeAcmeConfig conf = {};
         _cleanup_free_ char *path = NULL;
         const char *node;
         int r;
@@ -705,7 +705,7 @@ static int new_certificate(ApiCall *call, json_t **ret) {
 }
 
 static int renew_certificate(ApiCall *call, json_t **ret) {
-        _cleanup_(acme_node_config_done) AcmeNodeConfig conf = {};
+        _cleanup_(node_acme_config_done) NodeAcmeConfig conf = {};
         _cleanup_free_ char *pem = NULL, *err = NULL;
         const char *node;
         time_t due_at;
@@ -742,7 +742,7 @@ static int renew_certificate(ApiCall *call, json_t **ret) {
 }
 
 static int revoke_certificate(ApiCall *call, json_t **ret) {
-        _cleanup_(acme_node_config_done) AcmeNodeConfig conf = {};
+        _cleanup_(node_acme_config_done) NodeAcmeConfig conf = {};
         _cleanup_free_ char *pem = NULL;
         const char *node;
         int r;

@@ -204,12 +204,22 @@ static int post(AcmeClient *c, const char *url, const char *payload, bool use_jw
         }
 }
 
-static char *location(const HttpResponse *resp, const char *what, const char *url, char **reterr) {
-        const char *l = http_response_header(resp, "Location");
+/* POSTs a request that creates an object (account, order) and returns its URL (Location). */
+static int post_create(AcmeClient *c, const char *url, const char *payload, bool use_jwk, const char *what,
+                       HttpResponse *resp, char **ret_location, char **reterr) {
+        const char *l;
+        int r;
 
-        if (!l)
+        r = post(c, url, payload, use_jwk, resp, reterr);
+        if (r < 0)
+                return r;
+        l = http_response_header(resp, "Location");
+        if (!l) {
                 *reterr = xasprintf("POST to '%s' failed - did not receive %s URL", url, what);
-        return l ? xstrdup(l) : NULL;
+                return -EPROTO;
+        }
+        *ret_location = xstrdup(l);
+        return 0;
 }
 
 /* ---- accounts ------------------------------------------------------------------- */
@@ -236,12 +246,9 @@ int acme_account_new(AcmeClient *c, const AcmeNewAccount *a, char **ret_location
         }
         payload = json_dump_canonical(req);
 
-        r = post(c, c->dir.new_account, payload, true, &resp, reterr);
+        r = post_create(c, c->dir.new_account, payload, true, "an account", &resp, &loc, reterr);
         if (r < 0)
                 return r;
-        loc = location(&resp, "an account", c->dir.new_account, reterr);
-        if (!loc)
-                return -EPROTO;
         acme_client_set_account(c, c->key, loc);
         *ret_location = TAKE_PTR(loc);
         *ret_account = strbuf_detach(&resp.body, NULL);
@@ -308,12 +315,9 @@ int acme_order_new(AcmeClient *c, char *const *names, const char *replaces, char
                 json_object_set_new(req, "replaces", json_string(replaces));
         payload = json_dump_canonical(req);
 
-        r = post(c, c->dir.new_order, payload, false, &resp, reterr);
+        r = post_create(c, c->dir.new_order, payload, false, "an order", &resp, &url, reterr);
         if (r < 0)
                 return r;
-        url = location(&resp, "an order", c->dir.new_order, reterr);
-        if (!url)
-                return -EPROTO;
         r = acme_parse_order(resp.body.buf, resp.body.len, ret, reterr);
         if (r < 0)
                 return r;

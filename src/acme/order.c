@@ -47,7 +47,7 @@ static void *key_thread(void *userdata) {
 
 typedef struct Challenge {
         char *auth_url, *challenge_url, *domain;
-        const AcmeDomain *conf;
+        const NodeAcmeDomain *conf;
         char *plugin_type, *api, *data; /* dns plugins */
         int64_t delay;
         char *txt;                      /* dns-01 TXT value */
@@ -81,7 +81,7 @@ static void validation_done(Validation *v) {
         sectioncfg_done(&v->plugins);
 }
 
-static const AcmeDomain *domain_conf(const AcmeNodeConfig *conf, const char *domain) {
+static const NodeAcmeDomain *domain_conf(const NodeAcmeConfig *conf, const char *domain) {
         for (size_t i = 0; i < conf->n_domains; i++)
                 if (streq(conf->domains[i].domain, domain))
                         return &conf->domains[i];
@@ -224,7 +224,7 @@ static int await_validation(Validation *v) {
         return 0;
 }
 
-static int validate_order(Validation *v, const AcmeNodeConfig *conf, const AcmeOrder *order) {
+static int validate_order(Validation *v, const NodeAcmeConfig *conf, const AcmeOrder *order) {
         _cleanup_free_ char *perr = NULL;
         int64_t delay = 0;
         int r;

@@ -28,7 +28,7 @@ typedef enum AcmeJobKind {
 typedef struct AcmeJob {
         AcmeJobKind kind;
         const char *node;
-        const AcmeNodeConfig *conf;
+        const NodeAcmeConfig *conf;
         bool force;                /* order: replace an existing custom certificate */
         const char *old_cert_pem;  /* renew, revoke: the current pveproxy-ssl.pem */
 } AcmeJob;

@@ -32,7 +32,7 @@
 #include "sys/service.h"
 
 static int renew_acme_certificate(const char *node) {
-        _cleanup_(acme_node_config_done) AcmeNodeConfig conf = {};
+        _cleanup_(node_acme_config_done) NodeAcmeConfig conf = {};
         _cleanup_(api_call_done) ApiCall call = {};
         _cleanup_json_ json_t *params = NULL, *result = NULL;
         _cleanup_free_ char *err = NULL, *pem = NULL, *cert_path = NULL, *path = NULL;

@@ -53,6 +53,13 @@ static int load_gnutls(char **reterr) {
         return r;
 }
 
+/* Loads GnuTLS (first use) and parses PEM text: what every reader of keys and certificates starts with. */
+static int read_pem(const char *pem, PemBlocks *ret, char **reterr) {
+        int r = load_gnutls(reterr);
+
+        return r < 0 ? r : pem_parse(pem, ret, reterr);
+}
+
 static char *datum_to_string(const gnutls_datum_t *d) {
         return xstrndup((const char *) d->data, d->size);
 }
@@ -85,10 +92,7 @@ int x509_key_from_pem(const char *pem, gnutls_x509_privkey_t *ret, char **reterr
         const PemBlock *b = NULL;
         int r;
 
-        r = load_gnutls(reterr);
-        if (r < 0)
-                return r;
-        r = pem_parse(pem, &blocks, reterr);
+        r = read_pem(pem, &blocks, reterr);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < blocks.n && !b; i++)
@@ -239,10 +243,7 @@ int x509_chain_from_pem(const char *pem, X509Chain *ret, char **reterr) {
         _cleanup_(x509_chain_done) X509Chain chain = {};
         int r;
 
-        r = load_gnutls(reterr);
-        if (r < 0)
-                return r;
-        r = pem_parse(pem, &blocks, reterr);
+        r = read_pem(pem, &blocks, reterr);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < blocks.n; i++) {

@@ -52,7 +52,11 @@ spawn() {
 }
 
 start_pebble() {
-        NS=$(new_netns acme) || skip_all "cannot create a network namespace"
+        # Not $(new_netns): its on_exit hook would be registered in a subshell and lost.
+        NS="pvehost-acme-$$"
+        ip netns add "$NS" || skip_all "cannot create a network namespace"
+        on_exit "ip netns del '$NS'"
+        ip -n "$NS" link set lo up
         PEBBLE_DIR=$(mktemp -d /tmp/pvehost-pebble.XXXXXX)
         on_exit "rm -rf '$PEBBLE_DIR'"
         chmod 755 "$PEBBLE_DIR"

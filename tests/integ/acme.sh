@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/acme-lib.sh"
 
-plan 70
+plan 74
 setup_root pve1
 start_pebble
 stub_systemctl
@@ -170,6 +170,35 @@ out=$(inns pve-daily-update 2>&1)
 like "$out" 'Setting pveproxy certificate and key' "daily update renews a certificate that is due"
 [ "$(fingerprint)" != "$fp" ] && pass "daily update installed the new certificate" ||
         fail "daily update installed the new certificate"
+# ---- renewal information (RFC 9773) ----------------------------------------------------------
+
+window=$PEBBLE_DIR/ari-window
+date -u -d '+40 days' +%Y-%m-%dT%H:%M:%SZ | tr '\n' ' ' >"$window"
+date -u -d '+41 days' +%Y-%m-%dT%H:%M:%SZ >>"$window"
+spawn ari python3 "$(dirname "$0")/ari-server.py" 14100 "$DIRECTORY" "$PEBBLE_DIR/server.pem" \
+        "$PEBBLE_DIR/server.key" "$SSL_CERT_FILE" "$window"
+wait_port 14100
+echo y | inns pvenode acme account register ari admin@example.com --directory https://127.0.0.1:14100/dir >/dev/null 2>&1
+pvenode config set --acme account=ari,domains=a.example.com >/dev/null
+inns pvenode acme cert order --force >/dev/null 2>&1
+fp=$(fingerprint)
+out=$(inns pvenode acme cert renew 2>&1)
+like "$out" "not due before $(date -u -d '+40 days' +%Y-%m-%d)" "renewal information later than 30 days before expiry: not due, and says when"
+# RFC 9773 4.1: base64url(authority key identifier) "." base64url(serial number as DER INTEGER content).
+ari_id=$(openssl x509 -in "$node/pveproxy-ssl.pem" -noout -ext authorityKeyIdentifier -serial | python3 -c '
+import base64, sys
+lines = sys.stdin.read().split("\n")
+aki = bytes.fromhex(lines[1].strip().replace(":", ""))
+hexserial = lines[-2].split("=")[1]
+serial = bytes.fromhex("0" * (len(hexserial) % 2) + hexserial)
+serial = (b"\0" + serial) if serial[0] & 0x80 else serial
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+print(b64(aki) + "." + b64(serial))')
+is "$(tail -1 "$window.asked")" "$ari_id" "renewal information asked for the certificate's AKI.serial id"
+date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ | tr '\n' ' ' >"$window"
+date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ >>"$window"
+ok "a renewal window that has begun makes renew due" inns pvenode acme cert renew
+[ "$(fingerprint)" != "$fp" ] && pass "renewed on the CA's suggestion" || fail "renewed on the CA's suggestion"
 ok "revoke" inns pvenode acme cert revoke
 [ ! -e "$node/pveproxy-ssl.pem" ] && [ ! -e "$node/pveproxy-ssl.key" ] && pass "revoke deletes the certificate files" ||
         fail "revoke deletes the certificate files"

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/cli.h"
 #include "api/format.h"
@@ -50,7 +51,7 @@ static bool is_list_format(const ApiSchema *s) {
         return s->format && endswith(s->format, "-list");
 }
 
-static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *arg_names, OptDef **ret) {
+static size_t collect_optdefs(const ApiSchema *const *lists, const ApiSchema *list_arg, OptDef **ret) {
         OptDef *defs = NULL;
         size_t n = 0;
 
@@ -58,7 +59,8 @@ static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *
                 for (const ApiSchema *p = *l; p->name; p++) {
                         bool dup = false;
 
-                        if (arg_names && strv_contains((char *const *) arg_names, p->name))
+                        /* A list taking the positional arguments is no option; other positional parameters are. */
+                        if (list_arg && streq(list_arg->name, p->name))
                                 continue;
                         for (size_t i = 0; i < n; i++)
                                 dup = dup || streq(defs[i].name, p->name);
@@ -76,21 +78,31 @@ static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *
         return n;
 }
 
-/* Exact match, else a unique prefix (Getopt::Long's auto_abbrev). */
+/*
+ * Exact match, else a unique prefix (Getopt::Long's auto_abbrev), both
+ * ignoring case (its default ignore_case). Logs Getopt::Long's warning when
+ * there is no match.
+ */
 static const OptDef *find_optdef(const OptDef *defs, size_t n, const char *name) {
+        _cleanup_strbuf_ StrBuf candidates = STRBUF_INIT;
         const OptDef *found = NULL;
-        size_t len = strlen(name);
+        size_t len = strlen(name), matches = 0;
 
         for (size_t i = 0; i < n; i++)
-                if (streq(defs[i].name, name))
+                if (strcasecmp(defs[i].name, name) == 0)
                         return &defs[i];
-        for (size_t i = 0; i < n; i++)
-                if (strneq(defs[i].name, name, len)) {
-                        if (found)
-                                return NULL;
+        for (size_t i = 0; len > 0 && i < n; i++)
+                if (strncasecmp(defs[i].name, name, len) == 0) {
+                        strbuf_addf(&candidates, "%s%s", matches++ ? ", " : "", defs[i].name);
                         found = &defs[i];
                 }
-        return found;
+        if (matches == 1)
+                return found;
+        if (matches > 1)
+                log_error("Option %s is ambiguous (%s)", name, candidates.buf);
+        else
+                log_error("Unknown option: %s", name);
+        return NULL;
 }
 
 static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
@@ -106,7 +118,13 @@ static int fail(char **reterr, const char *fmt, ...) {
 static void add_value(json_t *params, const OptDef *d, const char *value) {
         json_t *old = json_object_get(params, d->name);
 
-        if (d->multi && old) {
+        if (d->schema->type == API_TYPE_ARRAY) {
+                /* --arr 3 --arr 4: an array, as Getopt::Long's "=s@". */
+                if (!old)
+                        json_object_set_new(params, d->name, json_pack("[s]", value));
+                else
+                        json_array_append_new(old, json_string(value));
+        } else if (d->multi && old) {
                 _cleanup_free_ char *joined = xasprintf("%s,%s", json_string_value(old), value);
                 json_object_set_new(params, d->name, json_string(joined));
         } else
@@ -118,16 +136,25 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
         _cleanup_json_ json_t *params = json_object();
         _cleanup_strv_free_ char **positional = NULL;
         _cleanup_free_ OptDef *defs = NULL;
-        size_t ndefs = collect_optdefs(lists, arg_names, &defs);
         const ApiSchema *list_arg = NULL;
-        size_t nargs;
+        size_t nargs = strv_length((char *const *) arg_names), ndefs;
         bool options_done = false;
+
+        /* A single "-list" positional parameter takes all positional arguments. */
+        if (nargs == 1)
+                for (const ApiSchema *const *l = lists; *l && !list_arg; l++) {
+                        const ApiSchema *s = api_schema_find(*l, arg_names[0]);
+                        if (s && is_list_format(s))
+                                list_arg = s;
+                }
+        ndefs = collect_optdefs(lists, list_arg, &defs);
 
         for (char **a = argv; a && *a; a++) {
                 _cleanup_free_ char *name = NULL;
                 const char *value = NULL, *opt;
                 const OptDef *d;
 
+                /* Options and positional arguments mix (Getopt::Long's permute); "--" ends the options. */
                 if (options_done || (*a)[0] != '-' || streq(*a, "-")) {
                         strv_extend(&positional, *a);
                         continue;
@@ -144,23 +171,19 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                         name = xstrdup(opt);
 
                 d = find_optdef(defs, ndefs, name);
-                if (!d) {
-                        log_error("Unknown option: %s", name);
+                if (!d)
                         return fail(reterr, "unable to parse option");
-                }
-                if (!value) {
-                        if (d->optional_value) {
-                                /* An optional value is taken only if it does not look like an option. */
-                                if (a[1] && (a[1][0] != '-' || streq(a[1], "-")))
-                                        value = *++a;
-                                else
-                                        value = "";
-                        } else {
-                                if (!a[1]) {
-                                        log_error("Option %s requires an argument", name);
-                                        return fail(reterr, "unable to parse option");
-                                }
+                if (d->optional_value) {
+                        /* An optional value is taken unless the next argument looks like an option. */
+                        if (!value && a[1] && !streq(a[1], "--") && (a[1][0] != '-' || streq(a[1], "-")))
                                 value = *++a;
+                } else {
+                        /* A required value is the next argument, whatever it is; "--name=" has none. */
+                        if (!value && a[1])
+                                value = *++a;
+                        else if (isempty(value)) {
+                                log_error("Option %s requires an argument", d->name);
+                                return fail(reterr, "unable to parse option");
                         }
                 }
                 if (d->schema->type == API_TYPE_BOOLEAN) {
@@ -173,14 +196,6 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                 add_value(params, d, value);
         }
 
-        /* Positional arguments; a single "-list" parameter takes them all. */
-        nargs = strv_length((char *const *) arg_names);
-        if (nargs == 1)
-                for (const ApiSchema *const *l = lists; *l && !list_arg; l++) {
-                        const ApiSchema *s = api_schema_find(*l, arg_names[0]);
-                        if (s && is_list_format(s))
-                                list_arg = s;
-                }
         if (list_arg) {
                 if (!strv_isempty(positional)) {
                         _cleanup_free_ char *joined = strv_join(positional, ",");
@@ -194,6 +209,7 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                                 return fail(reterr, "too many arguments");
                         json_object_set_new(params, arg_names[i++], json_string(*p));
                 }
+                /* Positional parameters left over must be optional. */
                 for (; i < nargs; i++) {
                         const ApiSchema *s = NULL;
 

@@ -130,7 +130,7 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
         sha1_hex(text, len, c.digest);
 
         while (cursor_read_line_dup(&cur, &line)) {
-                char *l = strstrip(line), *colon, *key, *value;
+                char *l = strstrip(line), *colon, *blank, *key, *value;
                 const ApiSchema *schema;
 
                 if (!*l)
@@ -141,7 +141,8 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
                         continue;
                 }
                 colon = strchr(l, ':');
-                if (!colon || colon == l || strpbrk(l, " \t") < colon)
+                blank = strpbrk(l, " \t");
+                if (!colon || colon == l || (blank && blank < colon))
                         return line_error(reterr, filename, cur.line, "unable to parse line '%s'", l);
                 *colon = 0;
                 key = l;
@@ -202,10 +203,17 @@ char *node_config_format(const NodeConfig *c, char **reterr) {
         while (len > 0 && desc[len - 1] == '\n')
                 desc[--len] = 0;
         for (const char *p = desc; len > 0;) {
-                size_t n = strcspn(p, "\n");
+                size_t n = strcspn(p, "\n"), w = n;
 
+                /*
+                 * Spaces are not encoded, and a reader strips them at the end
+                 * of a line: write what upstream reads back, so that a
+                 * rewrite never changes the description again.
+                 */
+                while (w > 0 && p[w - 1] == ' ')
+                        w--;
                 strbuf_addc(&out, '#');
-                percent_encode_text(&out, p, n);
+                percent_encode_text(&out, p, w);
                 strbuf_addc(&out, '\n');
                 if (!p[n])
                         break;

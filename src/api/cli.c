@@ -509,7 +509,7 @@ int cli_print_default(const CliCommand *cmd, ApiCall *call, json_t *result, cons
 static int run_command(const CliProgram *prog, const CliCommand *c, char **argv) {
         _cleanup_json_ json_t *params = NULL, *result = NULL, *errors = json_object();
         _cleanup_strv_free_ char **implicit = implicit_params(c);
-        _cleanup_free_ char *err = NULL, *prefix = xasprintf("%s %s", prog->name, c->name);
+        _cleanup_free_ char *err = NULL;
         _cleanup_(api_call_done) ApiCall call = {};
         const ApiMethod *m = command_method(c);
         const ApiSchema *lists[4] = {};

@@ -15,7 +15,6 @@
  * The renderer cases are upstream's test/format_test.pl.
  */
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -199,19 +198,9 @@ static bool run_output_case(const char *dir, const char *name) {
 
 static void test_cliformatter_fixtures(void **state) {
         _cleanup_free_ char *dir = xasprintf("%s/output", fixture_dir());
-        _cleanup_strv_free_ char **names = NULL;
-        DIR *d = opendir(dir);
-        struct dirent *de;
+        _cleanup_strv_free_ char **names = list_fixture_cases(dir, ".json");
         size_t failed = 0;
 
-        assert_non_null(d);
-        while ((de = readdir(d))) {
-                const char *e = endswith(de->d_name, ".json");
-                if (e)
-                        strv_push(&names, xstrndup(de->d_name, (size_t) (e - de->d_name)));
-        }
-        closedir(d);
-        strv_sort(names);
         assert_true(strv_length(names) >= 40);
         STRV_FOREACH(n, names)
                 if (!run_output_case(dir, *n))

@@ -23,8 +23,6 @@
  * checked through section_update() below.
  */
 
-#include <dirent.h>
-
 #include "test-util.h"
 #include "api/json-util.h"
 #include "api/sectioncfg.h"
@@ -38,88 +36,57 @@
 
 /* section_config_test.pl: Conf (common, id), Conf::One, Conf::Two. */
 static const ApiSchema propstr_keys[] = {
-        {.name = "subfield1", .type = API_TYPE_STRING, .description = "first subfield"},
-        {.name = "subfield2", .type = API_TYPE_INTEGER, .optional = true, .minimum = API_LIMIT(0)},
+        { .name = "subfield1", .type = API_TYPE_STRING, .description = "first subfield" },
+        { .name = "subfield2", .type = API_TYPE_INTEGER, .optional = true, .minimum = API_LIMIT(0) },
         {},
 };
-static const ApiSchema propstr_item = {.type = API_TYPE_STRING, .format_keys = propstr_keys};
+static const ApiSchema propstr_item = { .type = API_TYPE_STRING, .format_keys = propstr_keys };
 
-#define COMMON \
-        { .name = "common", .type = API_TYPE_STRING, .max_length = 512, .optional = true }
-#define ARRAYFIELD \
-        { .name = "arrayfield", .type = API_TYPE_ARRAY, .items = &propstr_item, .optional = true }
+#define COMMON { .name = "common", .type = API_TYPE_STRING, .max_length = 512, .optional = true }
+#define ARRAYFIELD { .name = "arrayfield", .type = API_TYPE_ARRAY, .items = &propstr_item, .optional = true }
+#define FIELD(n, lo, hi) { .name = (n), .type = API_TYPE_INTEGER, .minimum = API_LIMIT(lo), .maximum = API_LIMIT(hi) }
+#define ANOTHER(opt) { .name = "another", .type = API_TYPE_STRING, .optional = (opt) }
 
-static const ApiSchema conf_one[] = {
-        COMMON,
-        {.name = "field1", .type = API_TYPE_INTEGER, .minimum = API_LIMIT(3), .maximum = API_LIMIT(9)},
-        {.name = "another", .type = API_TYPE_STRING, .optional = true},
-        {},
-};
-static const ApiSchema conf_two[] = {
-        COMMON,
-        {.name = "field2", .type = API_TYPE_INTEGER, .minimum = API_LIMIT(3), .maximum = API_LIMIT(9)},
-        {.name = "another", .type = API_TYPE_STRING},
-        ARRAYFIELD,
-        {},
-};
-static const SectionType conf_types[] = {{"one", conf_one}, {"two", conf_two}, {}};
+static const ApiSchema conf_one[] = { COMMON, FIELD("field1", 3, 9), ANOTHER(true), {} };
+static const ApiSchema conf_two[] = { COMMON, FIELD("field2", 3, 9), ANOTHER(false), ARRAYFIELD, {} };
+static const SectionType conf_types[] = { { "one", conf_one }, { "two", conf_two }, {} };
 
 /* section_config_property_isolation_test.pl: field2 has a different range per type. */
 static const ApiSchema iso_one[] = {
-        COMMON,
-        {.name = "field1", .type = API_TYPE_INTEGER, .minimum = API_LIMIT(3), .maximum = API_LIMIT(9)},
-        {.name = "field2", .type = API_TYPE_INTEGER, .minimum = API_LIMIT(10), .maximum = API_LIMIT(19)},
-        {.name = "another", .type = API_TYPE_STRING, .optional = true},
-        ARRAYFIELD,
-        {},
+        COMMON, FIELD("field1", 3, 9), FIELD("field2", 10, 19), ANOTHER(true), ARRAYFIELD, {},
 };
-static const ApiSchema iso_two[] = {
-        COMMON,
-        {.name = "field2", .type = API_TYPE_INTEGER, .minimum = API_LIMIT(3), .maximum = API_LIMIT(9)},
-        {.name = "another", .type = API_TYPE_STRING},
-        ARRAYFIELD,
-        {},
-};
-static const SectionType iso_types[] = {{"one", iso_one}, {"two", iso_two}, {}};
+static const ApiSchema iso_two[] = { COMMON, FIELD("field2", 3, 9), ANOTHER(false), ARRAYFIELD, {} };
+static const SectionType iso_types[] = { { "one", iso_one }, { "two", iso_two }, {} };
 
 /* Our own cases: a metric-server-like file with a boolean and the usual comment/disable keys. */
-static const ApiSchema ours_options[] = {
-        {.name = "server", .type = API_TYPE_STRING, .format = "dns-name"},
-        {.name = "port",
-         .type = API_TYPE_INTEGER,
-         .optional = true,
-         .minimum = API_LIMIT(1),
-         .maximum = API_LIMIT(65535)},
-        {.name = "disable", .type = API_TYPE_BOOLEAN, .optional = true},
-        {.name = "comment", .type = API_TYPE_STRING, .optional = true},
-        {.name = "path", .type = API_TYPE_STRING, .optional = true},
-        {},
-};
+#define OURS_OPTIONS                                                                                    \
+        { .name = "server", .type = API_TYPE_STRING, .format = "dns-name" },                            \
+        { .name = "port", .type = API_TYPE_INTEGER, .optional = true, .minimum = API_LIMIT(1),          \
+          .maximum = API_LIMIT(65535) },                                                                \
+        { .name = "disable", .type = API_TYPE_BOOLEAN, .optional = true },                              \
+        { .name = "comment", .type = API_TYPE_STRING, .optional = true },                               \
+        { .name = "path", .type = API_TYPE_STRING, .optional = true }
+
+static const ApiSchema ours_options[] = { OURS_OPTIONS, {} };
 static const ApiSchema ours_influx_options[] = {
-        {.name = "server", .type = API_TYPE_STRING, .format = "dns-name"},
-        {.name = "port",
-         .type = API_TYPE_INTEGER,
-         .optional = true,
-         .minimum = API_LIMIT(1),
-         .maximum = API_LIMIT(65535)},
-        {.name = "disable", .type = API_TYPE_BOOLEAN, .optional = true},
-        {.name = "comment", .type = API_TYPE_STRING, .optional = true},
-        {.name = "path", .type = API_TYPE_STRING, .optional = true},
-        {.name = "bucket", .type = API_TYPE_STRING, .optional = true},
+        OURS_OPTIONS,
+        { .name = "bucket", .type = API_TYPE_STRING, .optional = true },
         {},
 };
-static const SectionType ours_types[] = {{"graphite", ours_options}, {"influxdb", ours_influx_options}, {}};
+static const SectionType ours_types[] = { { "graphite", ours_options }, { "influxdb", ours_influx_options }, {} };
 
 static const struct {
         const char *dir;
         SectionSchema schema;
 } fixture_sets[] = {
-        {"conf", {conf_types, "pve-configid", false}},     {"conf-unknown", {conf_types, "pve-configid", true}},
-        {"isolation", {iso_types, "pve-configid", false}}, {"isolation-unknown", {iso_types, "pve-configid", true}},
-        {"ours", {ours_types, "pve-configid", false}},
+        { "conf", { conf_types, "pve-configid", false } },
+        { "conf-unknown", { conf_types, "pve-configid", true } },
+        { "isolation", { iso_types, "pve-configid", false } },
+        { "isolation-unknown", { iso_types, "pve-configid", true } },
+        { "ours", { ours_types, "pve-configid", false } },
 };
 
-static const SectionSchema ours = {ours_types, "pve-configid", false};
+static const SectionSchema ours = { ours_types, "pve-configid", false };
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -217,18 +184,8 @@ static void test_fixtures(void **state) {
 
         for (size_t i = 0; i < ELEMENTSOF(fixture_sets); i++) {
                 _cleanup_free_ char *dir = xasprintf("%s/sectioncfg/%s", fixture_dir(), fixture_sets[i].dir);
-                _cleanup_strv_free_ char **names = NULL;
-                DIR *d = opendir(dir);
-                struct dirent *de;
+                _cleanup_strv_free_ char **names = list_fixture_cases(dir, ".cfg");
 
-                assert_non_null(d);
-                while ((de = readdir(d))) {
-                        const char *e = endswith(de->d_name, ".cfg");
-                        if (e)
-                                strv_push(&names, xstrndup(de->d_name, (size_t) (e - de->d_name)));
-                }
-                closedir(d);
-                strv_sort(names);
                 STRV_FOREACH(n, names) {
                         run_case(&fixture_sets[i].schema, dir, *n);
                         cases++;
@@ -261,7 +218,7 @@ static void test_canonical_order(void **state) {
 }
 
 static void test_array_lines(void **state) {
-        static const SectionSchema conf = {conf_types, "pve-configid", false};
+        static const SectionSchema conf = { conf_types, "pve-configid", false };
         _cleanup_(sectioncfg_done) SectionConfig cfg = parse_ok(
                 &conf,
                 "two: t3\n\tarrayfield subfield1=a\n\tfield2 5\n\tanother x\n\tarrayfield subfield1=b,subfield2=1\n");
@@ -276,7 +233,7 @@ static void test_array_lines(void **state) {
 }
 
 static void test_unknown_section_canonical(void **state) {
-        static const SectionSchema conf = {conf_types, "pve-configid", true};
+        static const SectionSchema conf = { conf_types, "pve-configid", true };
         _cleanup_(sectioncfg_done) SectionConfig cfg =
                 parse_ok(&conf, "bad: x1\n\tzeta 1\n\tcomment c\n\tlist a\n\tlist b\n\tflag\n");
         _cleanup_free_ char *out = reformat_all(&conf, &cfg), *err = NULL;
@@ -290,25 +247,15 @@ static void test_unknown_section_canonical(void **state) {
 
 /* ---- lossless editing --------------------------------------------------- */
 
-static const char lossless_input[] = "# file header\n"
-                                     "\n"
-                                     "# about g1\n"
-                                     "graphite: g1\n"
-                                     "    server   g1.example    \n"
-                                     "\t# inside g1\n"
-                                     "\tport 2003\n"
-                                     "\n"
-                                     "# about i1\n"
-                                     "# second line about i1\n"
-                                     "influxdb: i1\n"
-                                     "\tserver i1.example\n"
-                                     "\t# inside i1\n"
-                                     "\n"
-                                     "# about g2\n"
-                                     "graphite: g2\n"
-                                     "\tserver g2.example\n"
-                                     "\n"
-                                     "# end of file\n";
+/* A hand-written file: a header, comments above and inside sections, odd spacing. */
+#define HEADER "# file header\n\n"
+#define G1 "# about g1\ngraphite: g1\n    server   g1.example    \n\t# inside g1\n\tport 2003\n"
+#define I1_ABOVE "# about i1\n# second line about i1\n"
+#define I1 I1_ABOVE "influxdb: i1\n\tserver i1.example\n\t# inside i1\n"
+#define G2 "# about g2\ngraphite: g2\n\tserver g2.example\n"
+#define END "# end of file\n"
+
+static const char lossless_input[] = HEADER G1 "\n" I1 "\n" G2 "\n" END;
 
 static void update(SectionConfig *cfg, const char *id, const char *json, const char *del) {
         _cleanup_json_ json_t *params = json_loads(json, 0, NULL);
@@ -328,26 +275,9 @@ static void test_lossless_update_other_section(void **state) {
         update(&cfg, "i1", "{\"port\": 8089}", NULL);
         out = sectioncfg_format(&ours, &cfg);
         /* g1 and g2 keep their odd spacing and comments; i1 is canonical but keeps its comments. */
-        assert_string_equal(out, "# file header\n"
-                                 "\n"
-                                 "# about g1\n"
-                                 "graphite: g1\n"
-                                 "    server   g1.example    \n"
-                                 "\t# inside g1\n"
-                                 "\tport 2003\n"
-                                 "\n"
-                                 "# about i1\n"
-                                 "# second line about i1\n"
-                                 "influxdb: i1\n"
-                                 "\t# inside i1\n"
-                                 "\tserver i1.example\n"
-                                 "\tport 8089\n"
-                                 "\n"
-                                 "# about g2\n"
-                                 "graphite: g2\n"
-                                 "\tserver g2.example\n"
-                                 "\n"
-                                 "# end of file\n");
+        assert_string_equal(out, HEADER G1 "\n" I1_ABOVE
+                                 "influxdb: i1\n\t# inside i1\n\tserver i1.example\n\tport 8089\n"
+                                 "\n" G2 "\n" END);
 }
 
 static void test_lossless_update_same_section(void **state) {
@@ -356,24 +286,8 @@ static void test_lossless_update_same_section(void **state) {
 
         update(&cfg, "g1", "{\"server\": \"new.example\", \"digest\": \"ignored\", \"id\": \"g1\"}", "port");
         out = sectioncfg_format(&ours, &cfg);
-        assert_string_equal(out, "# file header\n"
-                                 "\n"
-                                 "# about g1\n"
-                                 "graphite: g1\n"
-                                 "\t# inside g1\n"
-                                 "\tserver new.example\n"
-                                 "\n"
-                                 "# about i1\n"
-                                 "# second line about i1\n"
-                                 "influxdb: i1\n"
-                                 "\tserver i1.example\n"
-                                 "\t# inside i1\n"
-                                 "\n"
-                                 "# about g2\n"
-                                 "graphite: g2\n"
-                                 "\tserver g2.example\n"
-                                 "\n"
-                                 "# end of file\n");
+        assert_string_equal(out, HEADER "# about g1\ngraphite: g1\n\t# inside g1\n\tserver new.example\n"
+                                 "\n" I1 "\n" G2 "\n" END);
 }
 
 static void test_lossless_remove(void **state) {
@@ -383,35 +297,17 @@ static void test_lossless_remove(void **state) {
         /* i1 goes with its two comment lines; the file header and the other sections stay. */
         assert_int_equal(sectioncfg_remove(&cfg, "i1"), 0);
         out = sectioncfg_format(&ours, &cfg);
-        assert_string_equal(out, "# file header\n"
-                                 "\n"
-                                 "# about g1\n"
-                                 "graphite: g1\n"
-                                 "    server   g1.example    \n"
-                                 "\t# inside g1\n"
-                                 "\tport 2003\n"
-                                 "\n"
-                                 "# about g2\n"
-                                 "graphite: g2\n"
-                                 "\tserver g2.example\n"
-                                 "\n"
-                                 "# end of file\n");
+        assert_string_equal(out, HEADER G1 "\n" G2 "\n" END);
 
         /* The first section: the file header above the empty line is not its comment. */
         assert_int_equal(sectioncfg_remove(&cfg, "g1"), 0);
         out2 = sectioncfg_format(&ours, &cfg);
-        assert_string_equal(out2, "# file header\n"
-                                  "\n"
-                                  "# about g2\n"
-                                  "graphite: g2\n"
-                                  "\tserver g2.example\n"
-                                  "\n"
-                                  "# end of file\n");
+        assert_string_equal(out2, HEADER G2 "\n" END);
 
         assert_int_equal(sectioncfg_remove(&cfg, "g1"), -ENOENT);
         assert_int_equal(sectioncfg_remove(&cfg, "g2"), 0);
         out3 = sectioncfg_format(&ours, &cfg);
-        assert_string_equal(out3, "# file header\n\n# end of file\n");
+        assert_string_equal(out3, HEADER END);
 }
 
 static void test_lossless_add(void **state) {
@@ -469,11 +365,11 @@ static void test_update_semantics(void **state) {
                 const char *error;
         } refused[] = {
                 /* Keys of another type are refused; unknown keys (digest, delete, id) are not options. */
-                {"{\"bucket\": \"b\"}", NULL, false, "unexpected property 'bucket'"},
-                {"{}", "server", false, "unable to delete required option 'server'"},
-                {"{}", "nonsense", false, "no such option 'nonsense'"},
-                {"{\"port\": 5}", "port", false, "cannot set and delete property 'port' at the same time!"},
-                {"{\"port\": 5}", "path,server", false, "unable to delete required option 'server'"},
+                { "{\"bucket\": \"b\"}", NULL, false, "unexpected property 'bucket'" },
+                { "{}", "server", false, "unable to delete required option 'server'" },
+                { "{}", "nonsense", false, "no such option 'nonsense'" },
+                { "{\"port\": 5}", "port", false, "cannot set and delete property 'port' at the same time!" },
+                { "{\"port\": 5}", "path,server", false, "unable to delete required option 'server'" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
@@ -519,17 +415,17 @@ static void test_update_semantics(void **state) {
  */
 static void test_per_type_options(void **state) {
         static const ApiSchema one[] = {
-                {.name = "common", .type = API_TYPE_STRING},
-                {.name = "prop-one", .type = API_TYPE_STRING, .optional = true},
+                { .name = "common", .type = API_TYPE_STRING },
+                { .name = "prop-one", .type = API_TYPE_STRING, .optional = true },
                 {},
         };
         static const ApiSchema two[] = {
-                {.name = "common", .type = API_TYPE_STRING, .optional = true},
-                {.name = "prop-two", .type = API_TYPE_STRING, .optional = true},
+                { .name = "common", .type = API_TYPE_STRING, .optional = true },
+                { .name = "prop-two", .type = API_TYPE_STRING, .optional = true },
                 {},
         };
-        static const SectionType types[] = {{"one", one}, {"two", two}, {}};
-        static const SectionSchema schema = {types, "pve-configid", false};
+        static const SectionType types[] = { { "one", one }, { "two", two }, {} };
+        static const SectionSchema schema = { types, "pve-configid", false };
         _cleanup_(sectioncfg_done) SectionConfig cfg = {};
         _cleanup_free_ char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
         _cleanup_json_ json_t *none = json_object(), *p1 = json_pack("{s:s}", "prop-one", "x");

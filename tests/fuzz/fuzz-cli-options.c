@@ -12,6 +12,7 @@
 #include "api/cli.h"
 #include "api/json-util.h"
 #include "basic/alloc.h"
+#include "basic/log.h"
 #include "basic/strv.h"
 #include "fuzz.h"
 
@@ -65,6 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size == 0)
                 return 0;
         json_setup_allocator();
+        /* Getopt::Long-style warnings on stderr would only slow the fuzzer down. */
+        log_set_max_level(LOG_CRIT);
         args = positional[data[0] % ELEMENTSOF(positional)];
         for (size_t i = 1; i < size && strv_length(argv) < 64;) {
                 size_t n = strnlen((const char *) data + i, size - i);

@@ -299,48 +299,101 @@ char *cli_type_text(const ApiSchema *s) {
         return xasprintf("<%s>", api_type_to_string(s->type));
 }
 
-void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text) {
-        _cleanup_free_ char *copy = xstrdup(text);
-        size_t col = strlen(first_indent);
-        bool line_start = true;
-        char *p = copy;
+/* Text::Tabs::expand(): tabs to spaces at stops of 8, per line. */
+static char *expand_tabs(const char *s) {
+        StrBuf out = STRBUF_INIT;
+        size_t col = 0;
 
-        /* Words are separated by single spaces; runs of spaces inside a line are kept. */
-        for (char *c = copy; *c; c++)
-                if (*c == '\t' || *c == '\n')
-                        *c = ' ';
-        fputs(first_indent, f);
-        while (p) {
-                char *w = strsep(&p, " ");
-                size_t wl = strlen(w);
-
-                if (line_start && wl == 0)
+        for (; *s; s++) {
+                if (*s == '\t') {
+                        do
+                                strbuf_addc(&out, ' ');
+                        while (++col % 8);
                         continue;
-                if (!line_start && col + 1 + wl > WRAP_COLUMNS && wl > 0) {
-                        fprintf(f, "\n%s", indent);
-                        col = strlen(indent);
-                        line_start = true;
                 }
-                if (!line_start) {
-                        fputc(' ', f);
-                        col++;
-                }
-                fputs(w, f);
-                col += wl;
-                line_start = false;
+                strbuf_addc(&out, *s);
+                col = *s == '\n' ? 0 : col + 1;
         }
+        return strbuf_detach(&out, NULL);
+}
+
+/* Text::Tabs::unexpand() of one line: each full 8-column chunk ending in two or more spaces ends in a tab. */
+static void put_unexpanded(FILE *f, const char *line, size_t len) {
+        size_t i = 0;
+
+        for (; i + 8 <= len; i += 8) {
+                size_t sp = 0;
+
+                while (sp < 8 && line[i + 7 - sp] == ' ')
+                        sp++;
+                if (sp >= 2) {
+                        fwrite(line + i, 1, 8 - sp, f);
+                        fputc('\t', f);
+                } else
+                        fwrite(line + i, 1, 8, f);
+        }
+        fwrite(line + i, 1, len - i, f);
+}
+
+static bool is_wrap_space(char c) {
+        return c && strchr(" \t\n\r\f\v", c);
+}
+
+void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text) {
+        _cleanup_free_ char *t = expand_tabs(text);
+        size_t len = strlen(t), pos = 0, ll = WRAP_COLUMNS - strlen(first_indent) - 1;
+        const char *lead = first_indent;
+        char remainder = 0;
+
+        for (bool first = true;; first = false) {
+                _cleanup_strbuf_ StrBuf line = STRBUF_INIT;
+                size_t k = 0, rest = pos;
+
+                /* Done when only whitespace is left. */
+                while (is_wrap_space(t[rest]))
+                        rest++;
+                if (!t[rest])
+                        break;
+
+                /* The longest run of at most ll characters, without a newline, followed by whitespace or the end. */
+                while (k < ll && pos + k < len && t[pos + k] != '\n')
+                        k++;
+                while (k > 0 && pos + k < len && !is_wrap_space(t[pos + k]))
+                        k--;
+                if (pos + k < len && !is_wrap_space(t[pos + k])) {
+                        /* A word longer than a line is cut ($huge = 'wrap'). */
+                        k = ll;
+                        remainder = '\n';
+                } else
+                        remainder = t[pos + k]; /* the whitespace that breaks the line (consumed), or NUL at the end */
+
+                strbuf_adds(&line, lead);
+                strbuf_add(&line, t + pos, k);
+                if (!first)
+                        fputc('\n', f);
+                put_unexpanded(f, line.buf, line.len);
+                pos += k + (pos + k < len && is_wrap_space(t[pos + k]));
+                lead = indent;
+                ll = WRAP_COLUMNS - strlen(indent) - 1;
+        }
+        /* As Text::Wrap, the whitespace that ended the last line is kept. */
+        if (remainder)
+                fputc(remainder, f);
 }
 
 static void option_description(FILE *f, const char *display, const ApiSchema *p) {
         _cleanup_free_ char *type = cli_type_text(p);
-        _cleanup_free_ char *head = NULL;
+        _cleanup_free_ char *head = NULL, *desc = NULL;
         const char *indent = "             ";
 
-        head = xasprintf("%-10s %s%s%s%s", display, type, p->default_value ? "   (default=" : "",
+        /* Upstream's get_property_description() for the 'short'/'full' usage formats. */
+        head = xasprintf("  %-10s %s%s%s%s\n", display, type, p->default_value ? "   (default=" : "",
                          strempty(p->default_value), p->default_value ? ")" : "");
-        cli_wrap(f, "  ", indent, head);
-        fputc('\n', f);
-        cli_wrap(f, indent, indent, p->description ?: "no description available");
+        cli_wrap(f, "", indent, head);
+        desc = xstrdup(p->description ?: "no description available");
+        if (endswith(desc, "\n")) /* chomp */
+                desc[strlen(desc) - 1] = 0;
+        cli_wrap(f, indent, indent, desc);
         fputs("\n\n", f);
 }
 
@@ -355,19 +408,24 @@ static bool has_options(const ApiMethod *m, const char *const *args, const char 
 void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const char *const *args,
                       const char *const *skip, bool output_options, CliUsageStyle style) {
         _cleanup_strv_free_ char **names = NULL;
+        bool first_arg = true;
 
         if (style == CLI_USAGE_FULL)
                 fputs("USAGE: ", f);
-        fputs(prefix, f);
+        /* As upstream's getopt_usage(): "<prefix> <args>", even when args is empty. */
+        fprintf(f, "%s ", prefix);
         for (const char *const *a = args; a && *a; a++) {
                 const ApiSchema *p = api_schema_find(m->parameters, *a);
 
                 if (!p)
                         continue;
+                if (!first_arg)
+                        fputc(' ', f);
                 if (is_list_format(p))
-                        fprintf(f, " {<%s>}", *a);
+                        fprintf(f, "{<%s>}", *a);
                 else
-                        fprintf(f, p->optional ? " [<%s>]" : " <%s>", *a);
+                        fprintf(f, p->optional ? "[<%s>]" : "<%s>", *a);
+                first_arg = false;
         }
         for (const ApiSchema *p = m->parameters; p && p->name; p++)
                 if (!p->optional && !strv_contains((char *const *) args, p->name) &&
@@ -375,8 +433,10 @@ void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const cha
                         strv_extend(&names, p->name);
         strv_sort(names);
         STRV_FOREACH(n, names) {
-                _cleanup_free_ char *t = cli_type_text(api_schema_find(m->parameters, *n));
-                fprintf(f, " --%s %s", *n, t);
+                /* Required options show their plain type here; the details follow with --verbose. */
+                fprintf(f, "%s--%s <%s>", first_arg ? "" : " ", *n,
+                        api_type_to_string(api_schema_find(m->parameters, *n)->type));
+                first_arg = false;
         }
         if (has_options(m, args, skip, false))
                 fputs(" [OPTIONS]", f);

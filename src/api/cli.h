@@ -107,5 +107,10 @@ void cli_manpage_section(FILE *f, const char *title);
 void cli_manpage_usage(FILE *f, const char *usage_text);
 void cli_manpage_end(FILE *f);
 
-/* Text::Wrap-style word wrapping at 76 columns. */
+/*
+ * Text::Wrap::wrap() as upstream's usage texts use it: lines of at most 75
+ * columns, broken at whitespace (which is consumed; the one ending the
+ * last line is kept), newlines kept, over-long words cut, and runs of
+ * spaces ending at a tab stop written as tabs (Text::Tabs::unexpand).
+ */
 void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text);

@@ -149,6 +149,11 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                 }
         ndefs = collect_optdefs(lists, list_arg, &defs);
 
+        /* Parameters are JSON strings: refuse what is not UTF-8 rather than lose it. */
+        for (char **a = argv; a && *a; a++)
+                if (!utf8_is_valid(*a, strlen(*a)))
+                        return fail(reterr, "invalid UTF-8 in argument %zu", (size_t) (a - argv) + 1);
+
         for (char **a = argv; a && *a; a++) {
                 _cleanup_free_ char *name = NULL;
                 const char *value = NULL, *opt;

@@ -43,6 +43,8 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
         const ApiSchema *dk = default_key(keys);
         bool have_default = false;
 
+        if (!utf8_is_valid(text, strlen(text)))
+                return fail(reterr, "invalid UTF-8 in property string");
         STRV_FOREACH(part, parts) {
                 char *eq = strchr(*part, '=');
 

@@ -193,6 +193,8 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                 st.line = c.line;
                 if (cursor_error(&c) < 0)
                         return parse_error(&st, "invalid byte in file");
+                if (more && !utf8_is_valid(l, n))
+                        return parse_error(&st, "invalid UTF-8");
 
                 /*
                  * A section ends at an empty line or at the end of the input.

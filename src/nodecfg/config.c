@@ -133,6 +133,9 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
                 char *l = strstrip(line), *colon, *blank, *key, *value;
                 const ApiSchema *schema;
 
+                if (!utf8_is_valid(l, strlen(l)))
+                        return line_error(reterr, filename, cur.line, "invalid UTF-8");
+
                 if (!*l)
                         continue;
                 if (l[0] == '#') {

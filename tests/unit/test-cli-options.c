@@ -184,6 +184,8 @@ static void test_getopt_rules(void **state) {
                   "{\"vmids\": \"a1,b2,c3\", \"flag\": \"1\"}" },
                 { "a -list positional parameter is no option", { "--vmids", "a1" }, { "vmids" }, NULL,
                   "unable to parse option" },
+                /* Ours: an argument that is not UTF-8 is refused, not dropped. */
+                { "invalid UTF-8", { "--str", "caf\xe9" }, {}, NULL, "invalid UTF-8 in argument 2" },
         };
 
         run(simple, inv, ELEMENTSOF(inv));

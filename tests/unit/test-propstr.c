@@ -126,6 +126,8 @@ static void test_parse_rules(void **state) {
                 { "bind-interface=eth0", NULL, "format error\nmac: property is missing and it is not optional" },
                 { "01:bb:cc:dd:ee:00", NULL,
                   "format error\nmac: invalid format - value does not look like a valid unicast MAC address" },
+                /* Ours: values become JSON strings, so bytes that are not UTF-8 are refused. */
+                { "aa:bb:cc:dd:ee:00,bind-interface=eth\xff", NULL, "invalid UTF-8 in property string" },
         };
 
         run_cases(wol, cases, ELEMENTSOF(cases));

@@ -191,6 +191,103 @@ static void test_getopt_rules(void **state) {
         run(simple, inv, ELEMENTSOF(inv));
 }
 
+static char *usage_text(const ApiMethod *m, const char *prefix, const char *const *args, bool output_options) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        assert_non_null(f);
+        cli_method_usage(f, prefix, m, args, NULL, output_options, CLI_USAGE_FULL);
+        assert_int_equal(fclose(f), 0);
+        return buf;
+}
+
+/* get-options-test.pl: "usage strings" (upstream's 'long' format; our methods here have no description). */
+static void test_usage_strings(void **state) {
+        static const ApiSchema simple_schema[] = {
+                { .name = "str", .type = API_TYPE_STRING, .optional = true, .description = "A string." },
+                { .name = "num", .type = API_TYPE_NUMBER, .optional = true, .description = "A number." },
+                { .name = "arr", .type = API_TYPE_ARRAY, .optional = true, .description = "An array of numbers." },
+                { .name = "flag", .type = API_TYPE_BOOLEAN, .optional = true,
+                  .description = "An optional boolean flag." },
+                { .name = "str2", .type = API_TYPE_STRING, .optional = true, .description = "Another string." },
+                {},
+        };
+        static const ApiSchema details_schema[] = {
+                { .name = "vmid", .type = API_TYPE_INTEGER, .description = "The ID." },
+                { .name = "net0", .type = API_TYPE_STRING, .optional = true, .description = "Network device 0." },
+                { .name = "net1", .type = API_TYPE_STRING, .optional = true, .description = "Network device 1." },
+                { .name = "ide", .type = API_TYPE_STRING, .optional = true, .description = "An IDE device." },
+                { .name = "name", .type = API_TYPE_STRING, .description = "A required option." },
+                {},
+        };
+        static const ApiMethod simple_method = { .path = "/SimpleSchema", .parameters = simple_schema };
+        static const ApiMethod details_method = { .path = "/UsageStringDetails", .parameters = details_schema };
+        _cleanup_free_ char *a = usage_text(&simple_method, "test SimpleSchema", NULL, false);
+        _cleanup_free_ char *b = usage_text(&details_method, "test UsageStringDetails",
+                                            (const char *const[]) { "vmid", NULL }, true);
+
+        assert_string_equal(a, "USAGE: test SimpleSchema  [OPTIONS]\n"
+                               "  --arr      <array>\n"
+                               "\t     An array of numbers.\n\n"
+                               "  --flag     <boolean>\n"
+                               "\t     An optional boolean flag.\n\n"
+                               "  --num      <number>\n"
+                               "\t     A number.\n\n"
+                               "  --str      <string>\n"
+                               "\t     A string.\n\n"
+                               "  --str2     <string>\n"
+                               "\t     Another string.\n\n");
+        /* Indexed options collapse to --net[n]; required options join the usage line with their type. */
+        assert_string_equal(b, "USAGE: test UsageStringDetails <vmid> --name <string> [OPTIONS] [FORMAT_OPTIONS]\n"
+                               "  <vmid>     <integer>\n"
+                               "\t     The ID.\n\n"
+                               "  --ide      <string>\n"
+                               "\t     An IDE device.\n\n"
+                               "  --name     <string>\n"
+                               "\t     A required option.\n\n"
+                               "  --net[n]   <string>\n"
+                               "\t     Network device 0.\n\n");
+}
+
+/* Text::Wrap::wrap() as upstream's usage texts call it. */
+static void test_wrap(void **state) {
+        static const struct {
+                const char *first, *indent, *text, *want;
+        } cases[] = {
+                /* Expected texts as Perl's Text::Wrap 2013.0523 (Debian 12) gives them. */
+                { "", "", "short", "short" },
+                { "  ", "  ", "trailing space ", "  trailing space " },
+                { "", "             ", "  --x        <integer>\n", "  --x\t     <integer>\n" },
+                /* At most 75 columns; the space at the break is consumed. */
+                { "             ", "             ",
+                  "Description for the Node. Shown in the web-interface node notes panel. This is saved as "
+                  "comment inside the configuration file.",
+                  "\t     Description for the Node. Shown in the web-interface node\n"
+                  "\t     notes panel. This is saved as comment inside the configuration\n"
+                  "\t     file." },
+                /* Newlines in the text stay line breaks; an empty line keeps its indentation. */
+                { "    ", "        ", "one\n\ntwo", "    one\n\t\n\ttwo" },
+                /* A word longer than a line is cut. */
+                { "", "", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx y",
+                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nxxxxxx y" },
+                /* Tabs are expanded, and runs of spaces ending at a tab stop written as tabs again. */
+                { "", "", "a\tb", "a\tb" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *buf = NULL;
+                size_t len = 0;
+                FILE *f = open_memstream(&buf, &len);
+
+                cli_wrap(f, cases[i].first, cases[i].indent, cases[i].text);
+                fclose(f);
+                if (!streq(buf, cases[i].want))
+                        fail_msg("wrap('%s'):\n got: '%s'\nwant: '%s'", cases[i].text, buf, cases[i].want);
+                free(buf);
+        }
+}
+
 static void test_output_option_errors(void **state) {
         const ApiSchema *lists[] = { simple, cli_output_options, NULL };
         _cleanup_json_ json_t *params = NULL, *errors = json_object();
@@ -211,6 +308,8 @@ int main(void) {
                 cmocka_unit_test(test_mandatory_arg_param),
                 cmocka_unit_test(test_usage_string_details),
                 cmocka_unit_test(test_getopt_rules),
+                cmocka_unit_test(test_usage_strings),
+                cmocka_unit_test(test_wrap),
                 cmocka_unit_test(test_output_option_errors),
         };
 

@@ -56,13 +56,14 @@ int upid_decode(const char *s, Upid *ret) {
             !valid_field(f[4], false) || !valid_field(f[5], true) || !valid_field(f[6], false))
                 return -EINVAL;
 
-        u.node = TAKE_PTR(f[0]);
+        /* Copies: taking f[0] would end the strv there and leak the fields after it. */
+        u.node = xstrdup(f[0]);
         u.pid = (pid_t) pid;
         u.pstart = pstart;
         u.starttime = starttime;
-        u.type = TAKE_PTR(f[4]);
-        u.id = TAKE_PTR(f[5]);
-        u.user = TAKE_PTR(f[6]);
+        u.type = xstrdup(f[4]);
+        u.id = xstrdup(f[5]);
+        u.user = xstrdup(f[6]);
         *ret = u;
         return 0;
 }

@@ -237,11 +237,12 @@ static void test_unknown_section_canonical(void **state) {
         _cleanup_(sectioncfg_done) SectionConfig cfg =
                 parse_ok(&conf, "bad: x1\n\tzeta 1\n\tcomment c\n\tlist a\n\tlist b\n\tflag\n");
         _cleanup_free_ char *out = reformat_all(&conf, &cfg), *err = NULL;
+        _cleanup_json_ json_t *none = json_object();
 
         /* Upstream writes unknown sections with comment first, then the keys sorted. */
         assert_string_equal(out, "bad: x1\n\tcomment c\n\tflag\n\tlist a\n\tlist b\n\tzeta 1\n\n");
         /* They cannot be changed through the API. */
-        assert_int_equal(section_update(&conf, sectioncfg_find(&cfg, "x1"), json_object(), NULL, false, &err), -EINVAL);
+        assert_int_equal(section_update(&conf, sectioncfg_find(&cfg, "x1"), none, NULL, false, &err), -EINVAL);
         assert_string_equal(err, "unknown section type 'bad'");
 }
 

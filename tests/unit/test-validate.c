@@ -226,7 +226,8 @@ static void test_objects(void **state) {
         _cleanup_json_ json_t *extra = json_pack("{s:s,s:i}", "first", "hello", "bad-property", 1);
         _cleanup_json_ json_t *typed = json_pack("{s:s,s:s}", "first", "x", "count", "2");
         _cleanup_json_ json_t *two = json_pack("{s:s}", "count", "9");
-        _cleanup_json_ json_t *errors = json_object(), *out = NULL;
+        _cleanup_json_ json_t *errors = json_object();
+        json_t *out;
 
         out = api_check_object(props, false, ok, "", errors);
         assert_non_null(out);

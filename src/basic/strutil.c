@@ -79,7 +79,10 @@ bool utf8_is_valid(const char *s, size_t len) {
                                 return false;
                         cp = (cp << 6) | (p[i] & 0x3f);
                 }
-                if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+                /* Overlong three-byte forms, surrogates, overlong four-byte forms, beyond U+10FFFF. */
+                if (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+                        return false;
+                if (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
                         return false;
                 p += n + 1;
         }

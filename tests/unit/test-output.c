@@ -93,7 +93,9 @@ static void test_renderers(void **state) {
 /* ---- CLIFormatter fixtures ---------------------------------------------- */
 
 static ApiType type_from_string(const char *s) {
-        static const char *const names[] = { "string", "integer", "number", "boolean", "object", "array", "null", "any" };
+        static const char *const names[] = {
+                "string", "integer", "number", "boolean", "object", "array", "null", "any",
+        };
 
         for (size_t i = 0; s && i < ELEMENTSOF(names); i++)
                 if (streq(s, names[i]))

@@ -142,7 +142,8 @@ static void test_error_path(void **state) {
         assert_string_equal(err, "format error\n"
                                  "wakeonlan.broadcast-address: invalid format - value does not look like a valid IPv4 "
                                  "address\n"
-                                 "wakeonlan.mac: invalid format - value does not look like a valid unicast MAC address");
+                                 "wakeonlan.mac: invalid format - value does not look like a valid unicast MAC "
+                                 "address");
         assert_null(v);
 }
 

@@ -274,6 +274,10 @@ SIMPLE_FORMAT(verify_cidrv6, api_is_cidrv6, "value does not look like a valid IP
 SIMPLE_FORMAT(verify_email, api_is_email, "value does not look like a valid email address")
 SIMPLE_FORMAT(verify_dns_name, api_is_dns_name, "value does not look like a valid DNS name")
 
+static int verify_address(const char *v, char **reterr) {
+        return api_is_ip(v) || api_is_dns_name(v) ? 0 : fail(reterr, "value does not look like a valid address: %s", v);
+}
+
 static int verify_string(const char *v, char **reterr) {
         return 0;
 }
@@ -382,6 +386,7 @@ static const ApiFormat builtin_formats[] = {
         { "email", verify_email, NULL },
         { "email-or-username", verify_email_or_username, NULL },
         { "dns-name", verify_dns_name, NULL },
+        { "address", verify_address, NULL },
         { "pve-iface", verify_iface, NULL },
         { "pve-task-status-type", verify_task_status_type, NULL },
 };

@@ -56,7 +56,6 @@ int upid_decode(const char *s, Upid *ret) {
             !valid_field(f[4], false) || !valid_field(f[5], true) || !valid_field(f[6], false))
                 return -EINVAL;
 
-        /* Copies: taking f[0] would end the strv there and leak the fields after it. */
         u.node = xstrdup(f[0]);
         u.pid = (pid_t) pid;
         u.pstart = pstart;

@@ -389,7 +389,8 @@ char *sectioncfg_format(const SectionSchema *schema, const SectionConfig *cfg) {
                 strbuf_adds(&out, strempty(s->leading));
                 if (s->raw) {
                         strbuf_adds(&out, s->raw);
-                        if (!strbuf_endswith_char(&out, '\n'))
+                        /* Only the end of the file may lack a final newline. */
+                        if (!strbuf_endswith_char(&out, '\n') && (i + 1 < cfg->n_sections || !isempty(cfg->trailing)))
                                 strbuf_addc(&out, '\n');
                 } else
                         format_section(&out, schema, s);

@@ -192,7 +192,7 @@ static void test_fixtures(void **state) {
                 }
         }
         /* Every fixture set was found and read. */
-        assert_int_equal(cases, 29);
+        assert_int_equal(cases, 30);
 }
 
 /* ---- canonical form ----------------------------------------------------- */

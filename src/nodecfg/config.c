@@ -202,8 +202,12 @@ char *node_config_format(const NodeConfig *c, char **reterr) {
         _cleanup_free_ char *desc = xstrdup(strempty(c->description));
         size_t len = strlen(desc);
 
-        /* One "#" line per description line; trailing empty lines go, as with Perl's split(). */
-        while (len > 0 && desc[len - 1] == '\n')
+        /*
+         * One "#" line per description line; trailing empty lines go, as with
+         * Perl's split(), and so do lines that are empty once their trailing
+         * spaces go (see below).
+         */
+        while (len > 0 && (desc[len - 1] == '\n' || desc[len - 1] == ' '))
                 desc[--len] = 0;
         for (const char *p = desc; len > 0;) {
                 size_t n = strcspn(p, "\n"), w = n;

@@ -132,7 +132,7 @@ static int check_option_value(ParseState *st, Section *s, const char *key, const
         old = json_object_get(s->values, key);
         if (opt->type == API_TYPE_ARRAY) {
                 /* One line per element; the element schema checks each. */
-                static const ApiSchema any_string = {.type = API_TYPE_STRING};
+                static const ApiSchema any_string = { .type = API_TYPE_STRING };
                 check = opt->items ?: &any_string;
         } else if (old)
                 return parse_error(st, "duplicate attribute '%s' in section '%s'", key, s->id);
@@ -162,7 +162,8 @@ static int check_required(ParseState *st, Section *s) {
         for (const ApiSchema *o = t->options; o->name; o++)
                 if (!o->optional && !json_object_get(s->values, o->name)) {
                         st->line = s->line;
-                        return parse_error(st, "section '%s': missing value for required option '%s'", s->id, o->name);
+                        return parse_error(st, "section '%s': missing value for required option '%s'", s->id,
+                                           o->name);
                 }
         return 0;
 }
@@ -174,7 +175,7 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
         _cleanup_strbuf_ StrBuf pending = STRBUF_INIT, raw = STRBUF_INIT, comments = STRBUF_INIT;
         size_t len = strlen(text);
         Cursor c = CURSOR_INIT(text, len);
-        ParseState st = {.schema = schema, .filename = filename, .reterr = reterr};
+        ParseState st = { .schema = schema, .filename = filename, .reterr = reterr };
         Section *cur = NULL;
         const char *l;
         size_t n;
@@ -319,7 +320,25 @@ static void format_option(StrBuf *out, const ApiSchema *opt, const char *key, co
                 format_scalar(out, opt, key, v);
                 return;
         }
-        json_array_foreach((json_t *) v, i, el) format_scalar(out, opt ? opt->items : NULL, key, el);
+        json_array_foreach((json_t *) v, i, el)
+                format_scalar(out, opt ? opt->items : NULL, key, el);
+}
+
+/* A value in a section of unknown type: text, or an array of texts for a repeated key. */
+static void format_unknown_option(StrBuf *out, const char *key, const json_t *v) {
+        size_t i;
+        const json_t *el;
+
+        if (json_is_array(v)) {
+                json_array_foreach((json_t *) v, i, el)
+                        format_unknown_option(out, key, el);
+                return;
+        }
+        /* An empty value is written as the bare key it was read from. */
+        if (isempty(json_string_value(v)))
+                strbuf_addf(out, "\t%s\n", key);
+        else
+                strbuf_addf(out, "\t%s %s\n", key, json_string_value(v));
 }
 
 /* Upstream writes sections of unknown type with "comment" first, then every key sorted. */
@@ -328,16 +347,10 @@ static void format_unknown_section(StrBuf *out, const Section *s) {
         const json_t *v = json_object_get(s->values, "comment");
 
         if (v)
-                format_option(out, NULL, "comment", v);
-        for (const char **k = keys; *k; k++) {
-                if (streq(*k, "comment"))
-                        continue;
-                v = json_object_get(s->values, *k);
-                if (json_is_string(v) && isempty(json_string_value(v)))
-                        strbuf_addf(out, "\t%s\n", *k);
-                else
-                        format_option(out, NULL, *k, v);
-        }
+                format_unknown_option(out, "comment", v);
+        for (const char **k = keys; *k; k++)
+                if (!streq(*k, "comment"))
+                        format_unknown_option(out, *k, json_object_get(s->values, *k));
 }
 
 static void format_section(StrBuf *out, const SectionSchema *schema, const Section *s) {
@@ -367,9 +380,9 @@ static void format_section(StrBuf *out, const SectionSchema *schema, const Secti
         strv_sort(req);
         strv_sort(opt);
         STRV_FOREACH(k, req)
-        format_option(out, api_schema_find(t->options, *k), *k, json_object_get(s->values, *k));
+                format_option(out, api_schema_find(t->options, *k), *k, json_object_get(s->values, *k));
         STRV_FOREACH(k, opt)
-        format_option(out, api_schema_find(t->options, *k), *k, json_object_get(s->values, *k));
+                format_option(out, api_schema_find(t->options, *k), *k, json_object_get(s->values, *k));
 }
 
 static bool ends_with_blank_line(const StrBuf *sb) {
@@ -471,6 +484,20 @@ int sectioncfg_remove(SectionConfig *cfg, const char *id) {
         return 0;
 }
 
+/* A value (or an element of an array value) that would break the file's lines, as format_config_line() checks. */
+static bool value_has_line_feed(const json_t *v) {
+        size_t i;
+        const json_t *el;
+
+        if (json_is_array(v)) {
+                json_array_foreach((json_t *) v, i, el)
+                        if (value_has_line_feed(el))
+                                return true;
+                return false;
+        }
+        return json_is_string(v) && strpbrk(json_string_value(v), "\r\n");
+}
+
 static bool option_of_any_type(const SectionSchema *schema, const char *key) {
         for (const SectionType *t = schema->types; t->type; t++)
                 if (api_schema_find(t->options, key))
@@ -478,8 +505,8 @@ static bool option_of_any_type(const SectionSchema *schema, const char *key) {
         return false;
 }
 
-int section_update(const SectionSchema *schema, Section *s, const json_t *params, const char *delete_list, bool create,
-                   char **reterr) {
+int section_update(const SectionSchema *schema, Section *s, const json_t *params, const char *delete_list,
+                   bool create, char **reterr) {
         const SectionType *t = sectioncfg_type(schema, s->type);
         _cleanup_strv_free_ char **del = api_split_list(delete_list);
         const char *k;
@@ -489,10 +516,12 @@ int section_update(const SectionSchema *schema, Section *s, const json_t *params
                 return *reterr = xasprintf("unknown section type '%s'", s->type), -EINVAL;
 
         /* Check everything first, so that a refused update leaves the section as it was. */
-        json_object_foreach((json_t *) params, k,
-                            v) if (option_of_any_type(schema, k) && !api_schema_find(t->options, k)) return *reterr =
-                xasprintf("unexpected property '%s'", k),
-                                                                                                            -EINVAL;
+        json_object_foreach((json_t *) params, k, v) {
+                if (option_of_any_type(schema, k) && !api_schema_find(t->options, k))
+                        return *reterr = xasprintf("unexpected property '%s'", k), -EINVAL;
+                if (api_schema_find(t->options, k) && value_has_line_feed(v))
+                        return *reterr = xasprintf("property '%s' contains a line feed", k), -EINVAL;
+        }
         STRV_FOREACH(d, del) {
                 const ApiSchema *o = api_schema_find(t->options, *d);
 
@@ -511,14 +540,16 @@ int section_update(const SectionSchema *schema, Section *s, const json_t *params
                                 return *reterr = xasprintf("missing value for required option '%s'", o->name), -EINVAL;
                 }
 
-        json_object_foreach((json_t *) params, k, v) if (api_schema_find(t->options, k)) {
+        json_object_foreach((json_t *) params, k, v) {
+                if (!api_schema_find(t->options, k))
+                        continue;
                 if (json_is_null(v))
                         json_object_del(s->values, k);
                 else
                         json_object_set(s->values, k, v);
         }
         STRV_FOREACH(d, del)
-        json_object_del(s->values, *d);
+                json_object_del(s->values, *d);
         s->raw = mfree(s->raw);
         return 0;
 }

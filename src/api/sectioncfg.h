@@ -94,8 +94,8 @@ const ApiSchema *sectioncfg_option(const SectionSchema *schema, const char *type
  * required option must have a value. Marks the section changed. Returns 0,
  * or -EINVAL with upstream's message: "unable to delete required option
  * 'x'", "missing value for required option 'x'", "unexpected property 'x'",
- * "cannot set and delete property 'x' at the same time!". Sections of an
- * unknown type cannot be changed.
+ * "cannot set and delete property 'x' at the same time!", "property 'x'
+ * contains a line feed". Sections of an unknown type cannot be changed.
  */
 int section_update(const SectionSchema *schema, Section *s, const json_t *params, const char *delete_list,
                    bool create, char **reterr);

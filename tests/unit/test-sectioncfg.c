@@ -371,6 +371,9 @@ static void test_update_semantics(void **state) {
                 { "{}", "nonsense", false, "no such option 'nonsense'" },
                 { "{\"port\": 5}", "port", false, "cannot set and delete property 'port' at the same time!" },
                 { "{\"port\": 5}", "path,server", false, "unable to delete required option 'server'" },
+                /* A value must not break the file's lines (upstream's format_config_line()). */
+                { "{\"comment\": \"two\\nlines\"}", NULL, false, "property 'comment' contains a line feed" },
+                { "{\"path\": \"a\\rb\"}", NULL, false, "property 'path' contains a line feed" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(refused); i++) {

@@ -4,11 +4,11 @@
  * Task files: the active list and index lines parse without crashing; what
  * parses formats back to text that parses to the same entries; every UPID
  * that decodes encodes back to the same UPID (upstream accepts lower-case
- * hex fields and writes upper case, so the text may differ in case).
+ * hex fields and a pstart of 9 digits, and writes upper case and at least 8
+ * digits, so the text may differ).
  */
 
 #include <assert.h>
-#include <strings.h>
 
 #include "basic/alloc.h"
 #include "fuzz.h"
@@ -25,7 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 const Upid *u = &l.entries[i].u;
                 Upid v;
 
-                assert(strcasecmp(again, l.entries[i].upid) == 0);
                 assert(upid_decode(again, &v) == 0);
                 assert(streq(v.node, u->node) && v.pid == u->pid && v.pstart == u->pstart &&
                        v.starttime == u->starttime && streq(v.type, u->type) && streq(v.id, u->id) &&

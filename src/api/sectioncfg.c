@@ -14,6 +14,8 @@
 #include "basic/strv.h"
 
 #define SECTIONCFG_MAX_SIZE (16 * 1024 * 1024)
+/* Perl's \s, as upstream's regexes use it. */
+#define WHITESPACE " \t\r\n\f\v"
 
 static void section_done(Section *s) {
         free(s->type);
@@ -88,7 +90,7 @@ static int parse_error(ParseState *st, const char *fmt, ...) {
 
 /* "type: id", as upstream's m/^(\S+):\s*(\S+)\s*$/ (the type is the longest run before a colon). */
 static int parse_header(char *line, char **ret_type, char **ret_id) {
-        size_t tlen = strcspn(line, " \t\r\n\f\v");
+        size_t tlen = strcspn(line, WHITESPACE);
         char *id, *end;
 
         if (tlen < 2)
@@ -98,9 +100,9 @@ static int parse_header(char *line, char **ret_type, char **ret_id) {
                 tlen--;
         if (tlen < 2)
                 return -EINVAL;
-        id = line + tlen + strspn(line + tlen, " \t\r\n\f\v");
-        end = id + strcspn(id, " \t\r\n\f\v");
-        if (end == id || end[strspn(end, " \t\r\n\f\v")])
+        id = line + tlen + strspn(line + tlen, WHITESPACE);
+        end = id + strcspn(id, WHITESPACE);
+        if (end == id || end[strspn(end, WHITESPACE)])
                 return -EINVAL;
         *ret_type = xstrndup(line, tlen - 1);
         *ret_id = xstrndup(id, (size_t) (end - id));
@@ -226,10 +228,10 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                         if (!isspace((unsigned char) line[0]))
                                 return parse_error(&st, "expected an indented option line in section '%s'", cur->id);
                         {
-                                char *key = line + strspn(line, " \t\f\v"), *value;
-                                char *end = key + strcspn(key, " \t\f\v");
+                                char *key = line + strspn(line, WHITESPACE), *value;
+                                char *end = key + strcspn(key, WHITESPACE);
 
-                                value = end + strspn(end, " \t\f\v");
+                                value = end + strspn(end, WHITESPACE);
                                 *end = 0;
                                 /* Trailing whitespace is not part of the value. */
                                 for (char *e = value + strlen(value); e > value && isspace((unsigned char) e[-1]);)

@@ -63,7 +63,7 @@ struct ApiSchema {
         /* Checks on scalar values, in upstream's order. */
         const char *format;            /* registered format name, optionally with -list or -opt */
         const ApiSchema *format_keys;  /* property string ("k=v,..."): its keys */
-        const char *pattern;           /* POSIX extended regex, matched against the whole value */
+        const char *pattern;           /* upstream's regex (see api_regex_match()), matched against the whole value */
         size_t max_length, min_length; /* 0: unchecked */
         ApiLimit minimum, maximum;
         const char *const *enum_values; /* NULL-terminated */
@@ -82,7 +82,7 @@ struct ApiSchema {
         /* Presentation. */
         const char *typetext;          /* usage text instead of the generated one */
         const char *format_description; /* e.g. "XX:XX:XX:XX:XX:XX" */
-        const char *renderer;          /* text output: timestamp, bytes, duration, fraction_as_percentage */
+        const char *renderer;          /* text output: timestamp, bytes, duration, fraction_as_percentage, yaml */
         const char *title;             /* column title in text tables */
         const char *child_link;        /* index results: "{name}", the key naming children */
         bool sensitive;                /* never echoed back (passwords, tokens) */

@@ -57,7 +57,8 @@ bool utf8_is_valid(const char *s, size_t len) {
         const unsigned char *p = (const unsigned char *) s, *end = p + len;
 
         while (p < end) {
-                unsigned c = *p, n, min;
+                unsigned char c = *p;
+                size_t n;
                 uint32_t cp;
 
                 if (c < 0x80) {
@@ -65,42 +66,28 @@ bool utf8_is_valid(const char *s, size_t len) {
                         continue;
                 }
                 if (c >= 0xc2 && c <= 0xdf)
-                        n = 1, min = 0x80, cp = c & 0x1f;
+                        n = 1, cp = c & 0x1f;
                 else if (c >= 0xe0 && c <= 0xef)
-                        n = 2, min = 0x800, cp = c & 0x0f;
+                        n = 2, cp = c & 0x0f;
                 else if (c >= 0xf0 && c <= 0xf4)
-                        n = 3, min = 0x10000, cp = c & 0x07;
+                        n = 3, cp = c & 0x07;
                 else
                         return false;
                 if ((size_t) (end - p) <= n)
                         return false;
-                for (unsigned i = 1; i <= n; i++) {
+                for (size_t i = 1; i <= n; i++) {
                         if ((p[i] & 0xc0) != 0x80)
                                 return false;
                         cp = (cp << 6) | (p[i] & 0x3f);
                 }
-                if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                /* Overlong three-byte forms, surrogates, overlong four-byte forms, beyond U+10FFFF. */
+                if (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+                        return false;
+                if (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
                         return false;
                 p += n + 1;
         }
         return true;
-}
-
-char *map_lines(const char *text, char *(*map)(const char *line, void *userdata), void *userdata) {
-        StrBuf sb = STRBUF_INIT;
-
-        for (const char *p = text; *p;) {
-                size_t n = strcspn(p, "\n");
-                char *line = xstrndup(p, n), *to = map(line, userdata);
-
-                strbuf_adds(&sb, to ?: line);
-                free(to);
-                free(line);
-                p += n;
-                if (*p == '\n')
-                        strbuf_addc(&sb, *p++);
-        }
-        return strbuf_detach(&sb, NULL);
 }
 
 char *ascii_strlower(char *s) {

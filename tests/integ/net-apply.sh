@@ -9,7 +9,7 @@ need_cmd ip
 plan 59
 
 setup_root pve1
-ns=$(new_netns apply) || skip_all "cannot create a network namespace"
+new_netns ns apply || skip_all "cannot create a network namespace"
 N=/etc/network
 in_ns() { ip netns exec "$ns" "$@"; }
 apply() { in_ns pvesh set /nodes/pve1/network "$@"; }

@@ -126,7 +126,7 @@ ok "explicit scheme" pve-network-interface-pinning naming-scheme --scheme v253
 is "$(cat "$PVE_ROOT/etc/kernel/cmdline")" "root=ZFS=rpool/ROOT/pve-1 boot=zfs net.naming-scheme=v253 quiet" "v253"
 
 # ---- IPv6 off and on, in a namespace of its own -------------------------------------------
-if [ "$(id -u)" -eq 0 ] && ns=$(new_netns pin 2>/dev/null); then
+if [ "$(id -u)" -eq 0 ] && new_netns ns pin 2>/dev/null; then
         ok "disable IPv6" ip netns exec "$ns" env PVE_SYSROOT=/ pve-network-interface-pinning disable-ipv6
         is "$(cat "$PVE_ROOT/etc/sysctl.d/disable-ipv6.conf"; ip netns exec "$ns" sysctl -n net.ipv6.conf.all.disable_ipv6)" \
                 $'net.ipv6.conf.all.disable_ipv6 = 1\nnet.ipv6.conf.default.disable_ipv6 = 1\n1' "sysctl.d file and running value"

@@ -109,17 +109,6 @@ static void test_map_lines(void **state) {
         assert_string_equal(b, "");
 }
 
-static void test_utf8(void **state) {
-        assert_true(utf8_is_valid("plain", 5));
-        assert_true(utf8_is_valid("Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xf0\x9f\x98\x80", 16));
-        assert_false(utf8_is_valid("\xff", 1));
-        assert_false(utf8_is_valid("\xc3", 1));            /* truncated */
-        assert_false(utf8_is_valid("\xc0\xaf", 2));        /* overlong '/' */
-        assert_false(utf8_is_valid("\xed\xa0\x80", 3));    /* surrogate */
-        assert_false(utf8_is_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-        assert_false(utf8_is_valid("a\x80", 2));           /* stray continuation byte */
-}
-
 static void test_percent(void **state) {
         _cleanup_strbuf_ StrBuf enc = STRBUF_INIT, dec = STRBUF_INIT;
         /* Spaces stay; '%', ':', control and non-ASCII bytes are escaped (upstream encode_text). */
@@ -172,7 +161,6 @@ int main(void) {
                 cmocka_unit_test(test_number_syntax),
                 cmocka_unit_test(test_bool),
                 cmocka_unit_test(test_strutil),
-                cmocka_unit_test(test_utf8),
                 cmocka_unit_test(test_map_lines),
                 cmocka_unit_test(test_percent),
                 cmocka_unit_test(test_base64),

@@ -42,16 +42,6 @@ void esp_manifest_set(EspManifest *m, const char *path, uint64_t size, const uin
         memcpy(e->sha256, sha256, SHA256_SIZE);
 }
 
-static int unhexchar(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
-
 /* Relative, '/'-separated, no empty, "." or ".." component, no control character, no leading blank. */
 static bool path_is_clean(const char *path) {
         const char *p = path;
@@ -71,19 +61,13 @@ static bool path_is_clean(const char *path) {
 
 /* "<64 hex digits> <size> <path>" */
 static int parse_record(const char *line, EspManifest *m) {
+        _cleanup_strbuf_ StrBuf sha256 = STRBUF_INIT;
         _cleanup_free_ char *size_text = NULL;
-        uint8_t sha256[SHA256_SIZE];
-        const char *p = line, *end;
+        const char *p = line + 2 * SHA256_SIZE, *end;
         uint64_t size;
 
-        for (size_t i = 0; i < SHA256_SIZE; i++, p += 2) {
-                int hi = unhexchar(p[0]), lo = hi < 0 ? -EINVAL : unhexchar(p[1]);
-
-                if (lo < 0)
-                        return -EBADMSG;
-                sha256[i] = (uint8_t) (hi << 4 | lo);
-        }
-        if (*p++ != ' ')
+        if (strnlen(line, 2 * SHA256_SIZE + 1) <= 2 * SHA256_SIZE || *p++ != ' ' ||
+            hex_decode(&sha256, line, 2 * SHA256_SIZE) < 0)
                 return -EBADMSG;
         end = strchr(p, ' ');
         if (!end || end == p)
@@ -94,7 +78,7 @@ static int parse_record(const char *line, EspManifest *m) {
         p = end + 1;
         if (!path_is_clean(p) || esp_manifest_find(m, p))
                 return -EBADMSG;
-        esp_manifest_set(m, p, size, sha256);
+        esp_manifest_set(m, p, size, (const uint8_t *) sha256.buf);
         return 0;
 }
 

@@ -44,24 +44,9 @@ measure() {
         printf '%-34s %8s ms %14s bytes written\n' "$name" "$median" "$bytes"
 }
 
-# Upstream's zz-proxmox-boot per ESP: copy every kernel and initrd, rewrite every entry and loader.conf.
-upstream_refresh() {
-        local d v entry
-        for d in "${A}p1" "${B}p1"; do
-                for v in $(proxmox-boot-tool kernel list | grep -- '-pve$'); do
-                        mmd -i "$d" "::/EFI/proxmox/$v" 2>/dev/null
-                        mcopy -o -m -i "$d" "$PVE_ROOT/boot/vmlinuz-$v" "$PVE_ROOT/boot/initrd.img-$v" "::/EFI/proxmox/$v/" || return 1
-                        entry=$(printf 'title    Proxmox Virtual Environment\nversion  %s\noptions  %s\nlinux    /EFI/proxmox/%s/vmlinuz-%s\ninitrd   /EFI/proxmox/%s/initrd.img-%s\n' \
-                                "$v" "$(head -n1 "$PVE_ROOT/etc/kernel/cmdline")" "$v" "$v" "$v" "$v")
-                        printf '%s\n' "$entry" | mcopy -o -i "$d" /dev/stdin "::/loader/entries/proxmox-$v.conf" || return 1
-                done
-                printf 'timeout 3\ndefault proxmox-*\n' | mcopy -o -i "$d" /dev/stdin ::/loader/loader.conf || return 1
-        done
-}
-
 echo "2 ESPs x 4 kernels (8 MiB vmlinuz + 24 MiB initrd each), $RUNS runs, median"
 measure pvehost_nochange proxmox-boot-tool refresh
-measure upstream_nochange upstream_refresh
+measure upstream_nochange upstream_sync "${A}p1" "${B}p1"
 # After the baseline rewrote everything (same content, new names): still nothing to write.
 measure pvehost_after_upstream proxmox-boot-tool refresh
 echo

@@ -84,6 +84,24 @@ make_disk() {
 
 disk_image() { losetup -n -O BACK-FILE "$1"; }
 
+# upstream_sync DEV...: upstream's zz-proxmox-boot on systemd-boot ESPs,
+# re-enacted with mtools as its mount-based script cannot run without a vfat
+# driver: copy every selected kernel and initrd (timestamps kept), rewrite
+# every entry and loader.conf.
+upstream_sync() {
+        local d v entry
+        for d in "$@"; do
+                for v in $(proxmox-boot-tool kernel list | grep -- '-pve$'); do
+                        mmd -i "$d" "::/EFI/proxmox/$v" 2>/dev/null
+                        mcopy -o -m -i "$d" "$PVE_ROOT/boot/vmlinuz-$v" "$PVE_ROOT/boot/initrd.img-$v" "::/EFI/proxmox/$v/" || return 1
+                        entry=$(printf 'title    Proxmox Virtual Environment\nversion  %s\noptions  %s\nlinux    /EFI/proxmox/%s/vmlinuz-%s\ninitrd   /EFI/proxmox/%s/initrd.img-%s\n' \
+                                "$v" "$(head -n1 "$PVE_ROOT/etc/kernel/cmdline")" "$v" "$v" "$v" "$v")
+                        printf '%s\n' "$entry" | mcopy -o -i "$d" /dev/stdin "::/loader/entries/proxmox-$v.conf" || return 1
+                done
+                printf 'timeout 3\ndefault proxmox-*\n' | mcopy -o -i "$d" /dev/stdin ::/loader/loader.conf || return 1
+        done
+}
+
 # esp_cat DEV PATH: a file's content, read back with mtools.
 esp_cat() { mtype -i "$1" "::/$2" 2>/dev/null; }
 esp_ls() { mdir -i "$1" -b -/ ::/ 2>/dev/null | sed 's|^::/||' | sort; }

@@ -3,7 +3,8 @@
 # time and bytes written for a refresh with nothing changed, against
 # upstream's logic (every refresh copies every kernel and rewrites every
 # entry; re-enacted with mtools, as its mount-based script cannot run
-# without a vfat driver).
+# without a vfat driver). Also shown: refresh --verify, which reads every
+# file back instead of trusting the ESPs' manifests.
 set -u
 TESTS="$PVEHOST_SRC/tests/integ"
 . "$TESTS/lib.sh" >/dev/null
@@ -49,6 +50,8 @@ measure pvehost_nochange proxmox-boot-tool refresh
 measure upstream_nochange upstream_sync "${A}p1" "${B}p1"
 # After the baseline rewrote everything (same content, new names): still nothing to write.
 measure pvehost_after_upstream proxmox-boot-tool refresh
+measure pvehost_verify proxmox-boot-tool refresh --verify
 echo
-awk -v a="$pvehost_nochange_ms" -v b="$upstream_nochange_ms" 'BEGIN { printf "no-change refresh time: pvehost / upstream logic = %.2f\n", a / b }'
+awk -v a="$pvehost_nochange_ms" -v b="$upstream_nochange_ms" -v c="$pvehost_verify_ms" \
+        'BEGIN { printf "no-change refresh time: pvehost / upstream logic = %.2f (with --verify: %.2f)\n", a / b, c / b }'
 echo "no-change refresh bytes written: pvehost $pvehost_nochange_bytes, upstream logic $upstream_nochange_bytes (goal 0)"

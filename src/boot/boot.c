@@ -1196,7 +1196,7 @@ int boot_status(BootContext *ctx, json_t **ret, unsigned *ret_missing, char **re
         EfiBootInfo efi;
         json_t *esps = json_array(), *kernels;
         unsigned missing = 0;
-        bool exists, settings_ok;
+        bool exists, settings_ok = false;
         int r;
 
         efi_boot_info_read(&efi);
@@ -1225,9 +1225,12 @@ int boot_status(BootContext *ctx, json_t **ret, unsigned *ret_missing, char **re
                 return r;
         }
         json_object_set_new(o, "configured", json_boolean(exists));
-        settings_ok = sync_settings_read(&(BootContext) { .efi = ctx->efi }, NULL, &s, &settings_err) >= 0;
-        if (!settings_ok)
-                json_object_set_new(o, "sync-error", json_string(settings_err));
+        /* What the ESPs should hold (every kernel hashed): only needed when there are ESPs. */
+        if (!strv_isempty(uuids)) {
+                settings_ok = sync_settings_read(&(BootContext) { .efi = ctx->efi }, NULL, &s, &settings_err) >= 0;
+                if (!settings_ok)
+                        json_object_set_new(o, "sync-error", json_string(settings_err));
+        }
 
         STRV_FOREACH(u, uuids) {
                 _cleanup_(esp_work_done) EspWork w = { .uuid = xstrdup(*u) };

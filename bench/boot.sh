@@ -18,7 +18,7 @@ for v in 6.8.12-4-pve 6.8.12-9-pve 6.5.13-6-pve 6.2.16-20-pve; do
         add_kernel "$v" 8192   # 8 MiB image, 24 MiB initrd
 done
 echo 6.2.16-20-pve > "$PVE_ROOT/etc/kernel/proxmox-boot-manual-kernels"
-A=$(make_disk a 600 -n1:1M:+512M -t1:ef00) && B=$(make_disk b 600 -n1:1M:+512M -t1:ef00) || { echo "disk setup failed"; exit 1; }
+make_disk A a 600 -n1:1M:+512M -t1:ef00 && make_disk B b 600 -n1:1M:+512M -t1:ef00 || { echo "disk setup failed"; exit 1; }
 # init ends with a refresh: both ESPs hold the 4 kernels afterwards.
 for d in "${A}p1" "${B}p1"; do mkfs.vfat -F 32 "$d" >/dev/null; proxmox-boot-tool init "$d" >/dev/null 2>&1; done
 

@@ -11,8 +11,8 @@ boot_sandbox efi
 ROUNDS=8
 plan $((ROUNDS * 3 + 2))
 
-A=$(make_disk a 400 -n1:1M:+300M -t1:ef00) || { echo "Bail out! disk"; exit 1; }
-B=$(make_disk b 400 -n1:1M:+300M -t1:ef00) || { echo "Bail out! disk"; exit 1; }
+make_disk A a 400 -n1:1M:+300M -t1:ef00 || { echo "Bail out! disk"; exit 1; }
+make_disk B b 400 -n1:1M:+300M -t1:ef00 || { echo "Bail out! disk"; exit 1; }
 for d in "${A}p1" "${B}p1"; do mkfs.vfat -F 32 "$d" >/dev/null; proxmox-boot-tool init "$d" >/dev/null 2>&1; done
 add_kernel 6.8.12-1-pve 2048
 ok "initial refresh" proxmox-boot-tool refresh

@@ -60,10 +60,12 @@ PY
         rm -rf "$PVE_ROOT/boot/vmlinuz-$v" "$PVE_ROOT/boot/initrd.img-$v" "$PVE_ROOT/lib/modules/$v"
 }
 
-# make_disk NAME SIZE_MIB SGDISK_PARTITION_ARGS...: a GPT disk image on a
-# loop device with partition nodes; prints the loop device.
+# make_disk VAR NAME SIZE_MIB SGDISK_PARTITION_ARGS...: a GPT disk image on
+# a loop device with partition nodes, all removed on exit; stores the loop
+# device in VAR. (Not usable as $(make_disk ...): the exit hooks would be
+# registered in the subshell and lost, leaking the loop device.)
 make_disk() {
-        local name=$1 size=$2 img loop dev part n; shift 2
+        local _var=$1 name=$2 size=$3 img loop dev part n; shift 3
         img="$PVE_ROOT/../$(basename "$PVE_ROOT")-$name.img"
         truncate -s "${size}M" "$img"
         on_exit "rm -f '$img'"
@@ -79,7 +81,7 @@ make_disk() {
                 rm -f "/dev/$n"   # a node left from an earlier loop device may carry another dev_t
                 mknod "/dev/$n" b $(tr : ' ' < "$part/dev")
         done
-        echo "$loop"
+        printf -v "$_var" '%s' "$loop"
 }
 
 disk_image() { losetup -n -O BACK-FILE "$1"; }

@@ -12,8 +12,8 @@ add_kernel $K1; add_kernel $K2; add_kernel $K3; add_kernel $K4
 add_package proxmox-kernel-6.8; add_package proxmox-kernel-6.5
 
 # Disk A: ESP-to-be (300 MiB) and a 100 MiB partition; disk B: the mirror ESP.
-A=$(make_disk a 512 -n1:1M:+300M -t1:8300 -n2:0:+100M -t2:8300) || { echo "Bail out! disk a"; exit 1; }
-B=$(make_disk b 400 -n1:1M:+300M -t1:8300) || { echo "Bail out! disk b"; exit 1; }
+make_disk A a 512 -n1:1M:+300M -t1:8300 -n2:0:+100M -t2:8300 || { echo "Bail out! disk a"; exit 1; }
+make_disk B b 400 -n1:1M:+300M -t1:8300 || { echo "Bail out! disk b"; exit 1; }
 IMG_A=$(disk_image "$A") IMG_B=$(disk_image "$B")
 
 # ---- command line basics ----

@@ -43,7 +43,8 @@ bench: configure
 
 fuzz:
 	@$(DEPS) build test fuzz
-	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
+	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false \
+		-Db_sanitize=address,undefined -Dsanitize=true
 	ninja -C build-fuzz
 	scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
 

@@ -18,6 +18,79 @@ extern const ApiFormatTable __start_pvehost_api_formats[];
 extern const ApiFormatTable __stop_pvehost_api_formats[];
 
 /*
+ * Upstream's patterns are Perl regexes; POSIX ERE lacks Perl's \d \s \w
+ * classes and takes a backslash inside brackets literally. Translates
+ * those, so patterns can be copied from upstream verbatim.
+ */
+static char *perl_classes_to_ere(const char *p) {
+        StrBuf out = STRBUF_INIT;
+        bool bracket = false;
+
+        for (; *p; p++) {
+                const char *cls = NULL;
+
+                if (*p == '[' && !bracket) {
+                        bracket = true;
+                        strbuf_addc(&out, '[');
+                        /* A leading '^' and a ']' right after the opening bracket are part of it. */
+                        if (p[1] == '^')
+                                strbuf_addc(&out, *++p);
+                        if (p[1] == ']')
+                                strbuf_addc(&out, *++p);
+                        continue;
+                }
+                if (*p == ']' && bracket) {
+                        bracket = false;
+                        strbuf_addc(&out, ']');
+                        continue;
+                }
+                if (*p == '[' && bracket && p[1] == ':') {
+                        /* [:class:] inside a bracket expression */
+                        const char *e = strstr(p + 2, ":]");
+                        size_t n = e ? (size_t) (e + 2 - p) : 1;
+
+                        strbuf_add(&out, p, n);
+                        p += n - 1;
+                        continue;
+                }
+                if (*p != '\\' || !p[1]) {
+                        strbuf_addc(&out, *p);
+                        continue;
+                }
+                p++;
+                switch (*p) {
+                case 'd':
+                        cls = bracket ? "0-9" : "[0-9]";
+                        break;
+                case 's':
+                        cls = bracket ? "[:space:]" : "[[:space:]]";
+                        break;
+                case 'w':
+                        cls = bracket ? "[:alnum:]_" : "[[:alnum:]_]";
+                        break;
+                case 'D':
+                        cls = bracket ? NULL : "[^0-9]";
+                        break;
+                case 'S':
+                        cls = bracket ? NULL : "[^[:space:]]";
+                        break;
+                case 'W':
+                        cls = bracket ? NULL : "[^[:alnum:]_]";
+                        break;
+                }
+                if (cls)
+                        strbuf_adds(&out, cls);
+                else if (bracket)
+                        strbuf_addc(&out, *p); /* "[\.-]": the escaped character itself */
+                else {
+                        strbuf_addc(&out, '\\');
+                        strbuf_addc(&out, *p);
+                }
+        }
+        return strbuf_detach(&out, NULL);
+}
+
+/*
  * Compiled patterns, keyed by the pattern text: schemas and formats use a
  * handful of static patterns, and compiling one costs far more than
  * matching it.
@@ -34,7 +107,7 @@ static RegexCacheEntry *regex_cache;
 static size_t regex_cache_n;
 
 static RegexCacheEntry *regex_lookup(const char *pattern, bool icase) {
-        _cleanup_free_ char *anchored = NULL;
+        _cleanup_free_ char *anchored = NULL, *ere = NULL;
         RegexCacheEntry *e;
 
         for (size_t i = 0; i < regex_cache_n; i++)
@@ -44,7 +117,8 @@ static RegexCacheEntry *regex_lookup(const char *pattern, bool icase) {
         regex_cache = xreallocarray(regex_cache, regex_cache_n + 1, sizeof(RegexCacheEntry));
         e = &regex_cache[regex_cache_n++];
         *e = (RegexCacheEntry) { .pattern = xstrdup(pattern), .icase = icase };
-        anchored = xasprintf("^(%s)$", pattern);
+        ere = perl_classes_to_ere(pattern);
+        anchored = xasprintf("^(%s)$", ere);
         e->valid = regcomp(&e->re, anchored, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) == 0;
         return e;
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <stdlib.h>
+
 #include "api/json-util.h"
 #include "api/propstr.h"
 #include "api/validate.h"
@@ -41,6 +43,8 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
         const ApiSchema *dk = default_key(keys);
         bool have_default = false;
 
+        if (!utf8_is_valid(text, strlen(text)))
+                return fail(reterr, "invalid UTF-8 in property string");
         STRV_FOREACH(part, parts) {
                 char *eq = strchr(*part, '=');
 
@@ -130,10 +134,19 @@ static void key_typetext(StrBuf *out, const ApiSchema *k) {
         else if (k->typetext)
                 strbuf_adds(out, k->typetext);
         else if (k->enum_values) {
-                strbuf_addc(out, '<');
-                for (const char *const *e = k->enum_values; *e; e++)
-                        strbuf_addf(out, "%s%s", e == k->enum_values ? "" : "|", *e);
-                strbuf_addc(out, '>');
+                size_t n = 0;
+
+                while (k->enum_values[n])
+                        n++;
+                /* Usage texts list up to three values (upstream's generate_typetext() without list_enums). */
+                if (n > 3)
+                        strbuf_adds(out, "<enum>");
+                else {
+                        strbuf_addc(out, '<');
+                        for (size_t i = 0; i < n; i++)
+                                strbuf_addf(out, "%s%s", i ? "|" : "", k->enum_values[i]);
+                        strbuf_addc(out, '>');
+                }
         } else if (k->type == API_TYPE_BOOLEAN)
                 strbuf_adds(out, "<1|0>");
         else if (k->type == API_TYPE_INTEGER)
@@ -144,20 +157,27 @@ static void key_typetext(StrBuf *out, const ApiSchema *k) {
                 strbuf_addf(out, "<%s>", k->name);
 }
 
+static int compare_key_names(const void *a, const void *b) {
+        return strcmp((*(const ApiSchema *const *) a)->name, (*(const ApiSchema *const *) b)->name);
+}
+
 char *propstr_typetext(const ApiSchema *keys) {
         StrBuf out = STRBUF_INIT;
         const ApiSchema *dk = default_key(keys);
-        size_t n = api_schema_count(keys);
+        size_t n = api_schema_count(keys), m = 0;
         _cleanup_free_ const ApiSchema **order = new0(const ApiSchema *, n + 1);
-        size_t m = 0;
 
-        /* Default key, then required keys, then optional ones (each in declaration order). */
+        /* Default key, then required keys, then optional ones, each group sorted by name. */
         if (dk)
                 order[m++] = dk;
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 2; pass++) {
+                size_t start = m;
+
                 for (const ApiSchema *k = keys; k->name; k++)
                         if (k != dk && k->optional == (pass == 1))
                                 order[m++] = k;
+                qsort(order + start, m - start, sizeof(*order), compare_key_names);
+        }
 
         for (size_t i = 0; i < m; i++) {
                 const ApiSchema *k = order[i];

@@ -120,6 +120,9 @@ int esp_parse_mdir(const char *text, size_t len, EspListing *ret) {
 
                         free(dir);
                         dir = xstrdup(strstrip(t));
+                        /* mtools names directories with single slashes: anything else is not its listing. */
+                        if (strstr(dir, "//") || endswith(dir, "/"))
+                                return -EBADMSG;
                         in_dir = true;
                         continue;
                 }

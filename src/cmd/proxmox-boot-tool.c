@@ -288,7 +288,8 @@ static void print_status_text(const json_t *st) {
                 if (json_object_get(esp, "error"))
                         printf("    error: %s\n", json_object_get_string(esp, "error"));
                 else {
-                        _cleanup_free_ char *free_text = render_bytes((double) json_integer_value(json_object_get(esp, "free")));
+                        double free_bytes = (double) json_integer_value(json_object_get(esp, "free"));
+                        _cleanup_free_ char *free_text = render_bytes(free_bytes, 0);
 
                         printf("    %s, free space %s, %s\n", json_object_get_string(esp, "device"), free_text,
                                json_is_true(json_object_get(esp, "in-sync")) ? "in sync with the selected kernels"

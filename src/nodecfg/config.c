@@ -130,8 +130,11 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
         sha1_hex(text, len, c.digest);
 
         while (cursor_read_line_dup(&cur, &line)) {
-                char *l = strstrip(line), *colon, *key, *value;
+                char *l = strstrip(line), *colon, *blank, *key, *value;
                 const ApiSchema *schema;
+
+                if (!utf8_is_valid(l, strlen(l)))
+                        return line_error(reterr, filename, cur.line, "invalid UTF-8");
 
                 if (!*l)
                         continue;
@@ -141,7 +144,8 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
                         continue;
                 }
                 colon = strchr(l, ':');
-                if (!colon || colon == l || strpbrk(l, " \t") < colon)
+                blank = strpbrk(l, " \t");
+                if (!colon || colon == l || (blank && blank < colon))
                         return line_error(reterr, filename, cur.line, "unable to parse line '%s'", l);
                 *colon = 0;
                 key = l;
@@ -198,14 +202,25 @@ char *node_config_format(const NodeConfig *c, char **reterr) {
         _cleanup_free_ char *desc = xstrdup(strempty(c->description));
         size_t len = strlen(desc);
 
-        /* One "#" line per description line; trailing empty lines go, as with Perl's split(). */
-        while (len > 0 && desc[len - 1] == '\n')
+        /*
+         * One "#" line per description line; trailing empty lines go, as with
+         * Perl's split(), and so do lines that are empty once their trailing
+         * spaces go (see below).
+         */
+        while (len > 0 && (desc[len - 1] == '\n' || desc[len - 1] == ' '))
                 desc[--len] = 0;
         for (const char *p = desc; len > 0;) {
-                size_t n = strcspn(p, "\n");
+                size_t n = strcspn(p, "\n"), w = n;
 
+                /*
+                 * Spaces are not encoded, and a reader strips them at the end
+                 * of a line: write what upstream reads back, so that a
+                 * rewrite never changes the description again.
+                 */
+                while (w > 0 && p[w - 1] == ' ')
+                        w--;
                 strbuf_addc(&out, '#');
-                percent_encode_text(&out, p, n);
+                percent_encode_text(&out, p, w);
                 strbuf_addc(&out, '\n');
                 if (!p[n])
                         break;

@@ -12,6 +12,7 @@
 #include "api/registry.h"
 #include "api/validate.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/log.h"
 #include "basic/parse.h"
 #include "basic/strbuf.h"
@@ -105,16 +106,6 @@ static const OptDef *find_optdef(const OptDef *defs, size_t n, const char *name)
         return NULL;
 }
 
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
-}
-
 static void add_value(json_t *params, const OptDef *d, const char *value) {
         json_t *old = json_object_get(params, d->name);
 
@@ -152,7 +143,7 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
         /* Parameters are JSON strings: refuse what is not UTF-8 rather than lose it. */
         for (char **a = argv; a && *a; a++)
                 if (!utf8_is_valid(*a, strlen(*a)))
-                        return fail(reterr, "invalid UTF-8 in argument %zu", (size_t) (a - argv) + 1);
+                        return errmsg_set(reterr, -EINVAL, "invalid UTF-8 in argument %zu", (size_t) (a - argv) + 1);
 
         for (char **a = argv; a && *a; a++) {
                 _cleanup_free_ char *name = NULL;
@@ -177,7 +168,7 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
 
                 d = find_optdef(defs, ndefs, name);
                 if (!d)
-                        return fail(reterr, "unable to parse option");
+                        return errmsg_set(reterr, -EINVAL, "unable to parse option");
                 if (d->optional_value) {
                         /* An optional value is taken unless the next argument looks like an option. */
                         if (!value && a[1] && !streq(a[1], "--") && (a[1][0] != '-' || streq(a[1], "-")))
@@ -188,14 +179,14 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                                 value = *++a;
                         else if (isempty(value)) {
                                 log_error("Option %s requires an argument", d->name);
-                                return fail(reterr, "unable to parse option");
+                                return errmsg_set(reterr, -EINVAL, "unable to parse option");
                         }
                 }
                 if (d->schema->type == API_TYPE_BOOLEAN) {
                         bool b = true;
 
                         if (!isempty(value) && parse_bool(value, &b) < 0)
-                                return fail(reterr, "unable to parse boolean option");
+                                return errmsg_set(reterr, -EINVAL, "unable to parse boolean option");
                         value = b ? "1" : "0";
                 }
                 add_value(params, d, value);
@@ -211,7 +202,7 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
 
                 STRV_FOREACH(p, positional) {
                         if (i >= nargs)
-                                return fail(reterr, "too many arguments");
+                                return errmsg_set(reterr, -EINVAL, "too many arguments");
                         json_object_set_new(params, arg_names[i++], json_string(*p));
                 }
                 /* Positional parameters left over must be optional. */
@@ -221,7 +212,7 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                         for (const ApiSchema *const *l = lists; *l && !s; l++)
                                 s = api_schema_find(*l, arg_names[i]);
                         if (s && !s->optional)
-                                return fail(reterr, "not enough arguments");
+                                return errmsg_set(reterr, -EINVAL, "not enough arguments");
                 }
         }
 

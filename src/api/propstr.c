@@ -6,6 +6,7 @@
 #include "api/propstr.h"
 #include "api/validate.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/parse.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
@@ -16,16 +17,6 @@ static const ApiSchema *default_key(const ApiSchema *keys) {
                 if (k->default_key)
                         return k;
         return NULL;
-}
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
 }
 
 /* Booleans in property strings accept yes/no/on/off/true/false, stored as 1/0. */
@@ -44,7 +35,7 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
         bool have_default = false;
 
         if (!utf8_is_valid(text, strlen(text)))
-                return fail(reterr, "invalid UTF-8 in property string");
+                return errmsg_set(reterr, -EINVAL, "invalid UTF-8 in property string");
         STRV_FOREACH(part, parts) {
                 char *eq = strchr(*part, '=');
 
@@ -55,21 +46,21 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
                         const ApiSchema *key = api_schema_find(keys, k);
 
                         if (json_object_get(raw, k))
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", k);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", k);
                         if (!key)
-                                return fail(reterr, "invalid key in comma-separated list property: %s", k);
+                                return errmsg_set(reterr, -EINVAL, "invalid key in comma-separated list property: %s", k);
                         json_object_set_new(raw, k, raw_value(key, eq + 1));
                 } else if (!eq) {
                         if (have_default && dk)
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", dk->name);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", dk->name);
                         if (!dk)
-                                return fail(reterr, "value without key, but schema does not define a default key");
+                                return errmsg_set(reterr, -EINVAL, "value without key, but schema does not define a default key");
                         if (json_object_get(raw, dk->name))
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", dk->name);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", dk->name);
                         json_object_set_new(raw, dk->name, raw_value(dk, *part));
                         have_default = true;
                 } else
-                        return fail(reterr, "missing key in comma-separated list property");
+                        return errmsg_set(reterr, -EINVAL, "missing key in comma-separated list property");
         }
 
         checked = api_check_object(keys, false, raw, path, errors);
@@ -91,7 +82,7 @@ static int add_key(StrBuf *out, const ApiSchema *key, const json_t *v, bool as_d
         _cleanup_free_ char *s = json_scalar_to_string(v);
 
         if (strchr(s, ','))
-                return fail(reterr, "illegal value with commas for %s", key->name);
+                return errmsg_set(reterr, -EINVAL, "illegal value with commas for %s", key->name);
         if (out->len > 0)
                 strbuf_addc(out, ',');
         if (!as_default)
@@ -114,7 +105,7 @@ char *propstr_format(const ApiSchema *keys, const json_t *values, char **reterr)
                         const ApiSchema *key = api_schema_find(keys, *k);
 
                         if (!key) {
-                                fail(reterr, "invalid key '%s'", *k);
+                                errmsg_set(reterr, -EINVAL, "invalid key '%s'", *k);
                                 return NULL;
                         }
                         if (key == dk || key->optional != (pass == 1))

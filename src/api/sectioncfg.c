@@ -8,6 +8,7 @@
 #include "api/validate.h"
 #include "basic/alloc.h"
 #include "basic/cursor.h"
+#include "basic/errmsg.h"
 #include "basic/fileio.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
@@ -76,17 +77,8 @@ typedef struct ParseState {
         size_t line;
 } ParseState;
 
-static int parse_error(ParseState *st, const char *fmt, ...) _printf_(2, 3);
-static int parse_error(ParseState *st, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        msg = xvasprintf(fmt, ap);
-        va_end(ap);
-        *st->reterr = xasprintf("%s:%zu: %s", st->filename, st->line, msg);
-        return -EINVAL;
-}
+/* "<file>:<line>: <message>" for the line being parsed. */
+#define parse_error(st, ...) errmsg_set_at((st)->reterr, (st)->filename, (st)->line, __VA_ARGS__)
 
 /* "type: id", as upstream's m/^(\S+):\s*(\S+)\s*$/ (the type is the longest run before a colon). */
 static int parse_header(char *line, char **ret_type, char **ret_id) {

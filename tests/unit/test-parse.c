@@ -152,6 +152,14 @@ static void test_hex(void **state) {
 
         hex_encode(&h, "\x00\xab\xff", 3);
         assert_string_equal(h.buf, "00abff");
+
+        _cleanup_strbuf_ StrBuf d = STRBUF_INIT;
+        assert_int_equal(hex_decode(&d, "00aBFf", 6), 0);
+        assert_int_equal(d.len, 3);
+        assert_memory_equal(d.buf, "\x00\xab\xff", 3);
+        assert_int_equal(hex_decode(&d, "0", 1), -EINVAL);
+        assert_int_equal(hex_decode(&d, "0g", 2), -EINVAL);
+        assert_int_equal(hex_decode(&d, "0\0", 2), -EINVAL);
 }
 
 int main(void) {

@@ -5,6 +5,7 @@
 #include "api/format.h"
 #include "api/json-util.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
 #include "net/edit.h"
@@ -14,7 +15,7 @@ static int param_fail(char **ret_param, const char *param, char **reterr, const 
         va_list ap;
 
         va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
+        (void) errmsg_setv(reterr, -EINVAL, fmt, ap);
         va_end(ap);
         *ret_param = param ? xstrdup(param) : NULL;
         return -EINVAL;

@@ -11,19 +11,10 @@
 #include "api/format.h"
 #include "api/json-util.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
 #include "net/interfaces-internal.h"
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
-}
 
 static const char *type_of(const NetIface *i) {
         return i ? net_attr_str(i, "type") ?: "" : "";
@@ -59,8 +50,8 @@ static int check_mtu(const NetIface *parent, const char *parent_name, const NetI
         if (!pmtu)
                 pmtu = 1500;
         if (pmtu < cmtu)
-                return fail(reterr, "interface '%s' - mtu %ld is lower than '%s' - mtu %ld", parent_name, pmtu,
-                            child_name, cmtu);
+                return errmsg_set(reterr, -EINVAL, "interface '%s' - mtu %ld is lower than '%s' - mtu %ld", parent_name,
+                                  pmtu, child_name, cmtu);
         return 0;
 }
 
@@ -80,7 +71,8 @@ static int check_used_ports(NetConfig *c, json_t *used, char **reterr) {
                                 const char *owner = json_object_get_string(used, *p);
 
                                 if (owner && !streq(owner, i->name))
-                                        return fail(reterr, "port '%s' is already used on interface '%s'", *p, owner);
+                                        return errmsg_set(reterr, -EINVAL,
+                                                          "port '%s' is already used on interface '%s'", *p, owner);
                                 json_object_set_new(used, *p, json_string(i->name));
                         }
                 }
@@ -126,7 +118,8 @@ static int check_ovs(NetConfig *c, char **reterr) {
                         NetIface *n = net_config_find(c, *p);
 
                         if (!n)
-                                return fail(reterr, "OVS bridge '%s' - unable to find port '%s'", i->name, *p);
+                                return errmsg_set(reterr, -EINVAL, "OVS bridge '%s' - unable to find port '%s'",
+                                                  i->name, *p);
                         set_int(n, "autostart", 0);
                         if (type_is(n, "eth")) {
                                 json_object_set_new(n->attrs, "type", json_string("OVSPort"));
@@ -134,7 +127,8 @@ static int check_ovs(NetConfig *c, char **reterr) {
                         } else if (strv_contains(STRV_MAKE("OVSBond", "OVSPort", "OVSIntPort"), type_of(n)))
                                 json_object_set_new(n->attrs, "ovs_bridge", json_string(i->name));
                         else
-                                return fail(reterr, "interface '%s' is not defined as OVS port/bond", *p);
+                                return errmsg_set(reterr, -EINVAL, "interface '%s' is not defined as OVS port/bond",
+                                                  *p);
                         r = check_mtu(i, i->name, n, *p, 0, reterr);
                         if (r < 0)
                                 return r;
@@ -152,11 +146,13 @@ static int check_ovs(NetConfig *c, char **reterr) {
                         NetIface *n = net_config_find(c, *p);
 
                         if (!n)
-                                return fail(reterr, "OVS bond '%s' - unable to find slave '%s'", i->name, *p);
+                                return errmsg_set(reterr, -EINVAL, "OVS bond '%s' - unable to find slave '%s'", i->name,
+                                                  *p);
                         set_int(n, "autostart", 1);
                         if (!type_is(n, "eth"))
-                                return fail(reterr, "OVS bond '%s' - wrong interface type on slave '%s' ('%s' != 'eth')",
-                                            i->name, *p, type_of(n));
+                                return errmsg_set(reterr, -EINVAL,
+                                                  "OVS bond '%s' - wrong interface type on slave '%s' ('%s' != 'eth')",
+                                                  i->name, *p, type_of(n));
                         r = check_mtu(i, i->name, n, *p, 0, reterr);
                         if (r < 0)
                                 return r;
@@ -181,11 +177,12 @@ static int check_bonds(NetConfig *c, char **reterr) {
                         NetIface *n = net_config_find(c, *p);
 
                         if (!n)
-                                return fail(reterr, "bond '%s' - unable to find slave '%s'", i->name, *p);
+                                return errmsg_set(reterr, -EINVAL, "bond '%s' - unable to find slave '%s'", i->name,
+                                                  *p);
                         /* Slaves come up with their bond. */
                         set_int(n, "autostart", 1);
                         if (!type_is(n, "eth") && !type_is(n, "bond"))
-                                return fail(reterr,
+                                return errmsg_set(reterr, -EINVAL,
                                             "bond '%s' - wrong interface type on slave '%s' ('%s' != 'eth or bond')",
                                             i->name, *p, type_of(n));
                         r = check_mtu(i, i->name, n, *p, 0, reterr);
@@ -195,7 +192,8 @@ static int check_bonds(NetConfig *c, char **reterr) {
                                 primary_is_slave = true;
                 }
                 if (primary && !primary_is_slave)
-                        return fail(reterr, "bond '%s' - bond-primary interface is not a slave", i->name);
+                        return errmsg_set(reterr, -EINVAL, "bond '%s' - bond-primary interface is not a slave",
+                                          i->name);
         }
         return 0;
 }
@@ -214,17 +212,19 @@ static int check_vxlans(NetConfig *c, char **reterr) {
                         const char *other = json_object_get_string(ids, id);
 
                         if (other)
-                                return fail(reterr, "iface %s - duplicate vxlan-id %s already used in %s", i->name, id,
-                                            other);
+                                return errmsg_set(reterr, -EINVAL,
+                                                  "iface %s - duplicate vxlan-id %s already used in %s", i->name, id,
+                                                  other);
                         json_object_set_new(ids, id, json_string(i->name));
                 }
                 if (ips > 1)
-                        return fail(reterr,
+                        return errmsg_set(reterr, -EINVAL,
                                     "iface %s - vxlan-svcnodeip, vxlan-remoteip and vxlan-localtunnelip are mutually exclusive",
                                     i->name);
                 if (svc != physdev)
-                        return fail(reterr, "iface %s - vxlan-svcnodeip and vxlan-physdev must be define together",
-                                    i->name);
+                        return errmsg_set(reterr, -EINVAL,
+                                          "iface %s - vxlan-svcnodeip and vxlan-physdev must be define together",
+                                          i->name);
         }
         return 0;
 }
@@ -246,25 +246,30 @@ static int check_vlans(NetConfig *c, char **reterr) {
                         json_object_del(i->attrs, "vlan-id");
                 } else {
                         if (!net_attr_true(i, "vlan-raw-device"))
-                                return fail(reterr, "vlan '%s' - missing vlan-raw-device option", i->name);
+                                return errmsg_set(reterr, -EINVAL, "vlan '%s' - missing vlan-raw-device option",
+                                                  i->name);
                         parent = xstrdup(net_attr_str(i, "vlan-raw-device"));
                         if ((id = startswith(i->name, "vlan")) && *id && id[strspn(id, "0123456789")] == 0) {
                                 vlan_id = strtol(id, NULL, 10);
                                 json_object_del(i->attrs, "vlan-id");
                         } else {
                                 if (!net_attr_true(i, "vlan-id"))
-                                        return fail(reterr, "vlan '%s' - missing vlan-id option", i->name);
+                                        return errmsg_set(reterr, -EINVAL, "vlan '%s' - missing vlan-id option",
+                                                          i->name);
                                 vlan_id = attr_long(i, "vlan-id");
                         }
                 }
                 if (vlan_id > 4094)
-                        return fail(reterr, "vlan '%s' - vlan-id %ld should be <= 4094", i->name, vlan_id);
+                        return errmsg_set(reterr, -EINVAL, "vlan '%s' - vlan-id %ld should be <= 4094", i->name,
+                                          vlan_id);
                 n = net_config_find(c, parent);
                 if (!n)
-                        return fail(reterr, "vlan '%s' - unable to find parent '%s'", i->name, parent);
+                        return errmsg_set(reterr, -EINVAL, "vlan '%s' - unable to find parent '%s'", i->name, parent);
                 if (!strv_contains(STRV_MAKE("eth", "bridge", "bond", "vlan"), type_of(n)))
-                        return fail(reterr, "vlan '%s' - wrong interface type on parent '%s' ('%s' != 'eth|bond|bridge|vlan' )",
-                                    i->name, parent, type_of(n));
+                        return errmsg_set(
+                                reterr, -EINVAL,
+                                "vlan '%s' - wrong interface type on parent '%s' ('%s' != 'eth|bond|bridge|vlan' )",
+                                i->name, parent, type_of(n));
                 if (check_mtu(n, parent, i, i->name, 0, reterr) < 0)
                         return -EINVAL;
         }
@@ -281,12 +286,12 @@ static int check_uplinks(NetConfig *c, char **reterr) {
                 if (!id)
                         continue;
                 if (!type_is(i, "eth") && !type_is(i, "bond"))
-                        return fail(reterr,
+                        return errmsg_set(reterr, -EINVAL,
                                     "iface '%s' - uplink-id %s is only allowed on physical and linux bond interfaces",
                                     i->name, id);
                 if ((other = json_object_get_string(ids, id)))
-                        return fail(reterr, "iface '%s' - uplink-id %s is already assigned on '%s'", i->name, id,
-                                    other);
+                        return errmsg_set(reterr, -EINVAL, "iface '%s' - uplink-id %s is already assigned on '%s'",
+                                          i->name, id, other);
                 json_object_set_new(ids, id, json_string(i->name));
         }
         return 0;
@@ -323,13 +328,16 @@ static int check_bridge_ports(NetConfig *c, json_t *bridge_of, char **reterr) {
                                 continue;
                         }
                         if (!n)
-                                return fail(reterr, "bridge '%s' - unable to find bridge port '%s'", i->name, *p);
+                                return errmsg_set(reterr, -EINVAL, "bridge '%s' - unable to find bridge port '%s'",
+                                                  i->name, *p);
                         /* The kernel refuses to enslave a bridge to a bridge (ELOOP). */
                         if (type_is(n, "bridge") || type_is(n, "OVSBridge"))
-                                return fail(reterr, "bridge '%s' - bridge port '%s' is a bridge itself", i->name, *p);
+                                return errmsg_set(reterr, -EINVAL, "bridge '%s' - bridge port '%s' is a bridge itself",
+                                                  i->name, *p);
                         if (has_static_address(n, "", "0.0.0.0") || has_static_address(n, "6", "::"))
-                                return fail(reterr, "iface %s - ip address can't be set on interface if bridged in %s",
-                                            *p, i->name);
+                                return errmsg_set(reterr, -EINVAL,
+                                                  "iface %s - ip address can't be set on interface if bridged in %s",
+                                                  *p, i->name);
                         r = check_mtu(n, *p, i, i->name, 0, reterr);
                         if (r < 0)
                                 return r;
@@ -347,12 +355,12 @@ static int check_bridge_port_options(NetConfig *c, json_t *bridge_of, char **ret
                 STRV_FOREACH(key, STRV_MAKE("bridge-learning", "bridge-arp-nd-suppress", "bridge-unicast-flood",
                                             "bridge-multicast-flood", "bridge-access"))
                         if (net_attr_true(i, *key) && !owner)
-                                return fail(reterr,
+                                return errmsg_set(reterr, -EINVAL,
                                             "iface %s - %s: bridge port specific options can be used only on interfaces attached to a bridge",
                                             i->name, *key);
                 br = owner ? net_config_find(c, owner) : NULL;
                 if (net_attr_true(i, "bridge-access") && !(br && net_attr_true(br, "bridge_vlan_aware")))
-                        return fail(reterr,
+                        return errmsg_set(reterr, -EINVAL,
                                     "iface %s - bridge-access option can be only used if interface is in a vlan aware bridge",
                                     i->name);
         }

@@ -39,8 +39,6 @@ struct NetConfig {
 /* Position of an interface in NetConfig.ifaces, or -1. */
 ssize_t net_config_index(const NetConfig *c, const char *name);
 
-/* Upstream's PHYSICAL_NIC_RE: eth<N>, en*, ib* (without '.' or ':'), nic<N>, if<N>. */
-bool net_name_is_physical(const char *name);
 
 /* "address A", "netmask M" -> the prefix length of a dotted mask, or -1 (upstream's get_netmask_bits()). */
 int net_netmask_bits(const char *mask);

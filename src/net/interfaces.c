@@ -55,17 +55,7 @@ bool net_attr_true(const NetIface *i, const char *key) {
 }
 
 static bool all_digits(const char *s) {
-        return *s && s[strspn(s, "0123456789")] == 0;
-}
-
-bool net_name_is_physical(const char *name) {
-        const char *rest;
-
-        if ((rest = startswith(name, "eth")) || (rest = startswith(name, "nic")) || (rest = startswith(name, "if")))
-                return all_digits(rest);
-        if ((rest = startswith(name, "en")) || (rest = startswith(name, "ib")))
-                return *rest && !strpbrk(rest, ":.");
-        return false;
+        return *s && in_charset(s, "0123456789");
 }
 
 int net_netmask_bits(const char *mask) {
@@ -814,7 +804,7 @@ static void detect_type(NetConfig *c, NetIface *d) {
                 if ((id = startswith(name, "vlan")) && all_digits(id) && strspn(id, "0") != strlen(id))
                         set_str(d->attrs, "vlan-id", id);
                 set_exists_from_parent(c, d, net_attr_str(d, "vlan-raw-device"));
-        } else if ((dev && netdev_is_physical(dev)) || net_name_is_physical(name)) {
+        } else if ((dev && netdev_is_physical(dev)) || netdev_name_is_physical(name)) {
                 if (!ovs_type)
                         type = "eth";
                 else if (streq(ovs_type, "OVSPort")) {

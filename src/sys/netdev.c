@@ -93,6 +93,16 @@ bool netdev_is_physical(const NetDev *d) {
         return d->type == ARPHRD_ETHER_TYPE && d->has_device;
 }
 
+bool netdev_name_is_physical(const char *name) {
+        const char *rest;
+
+        if ((rest = startswith(name, "eth")) || (rest = startswith(name, "nic")) || (rest = startswith(name, "if")))
+                return *rest && in_charset(rest, "0123456789");
+        if ((rest = startswith(name, "en")) || (rest = startswith(name, "ib")))
+                return *rest && !strpbrk(rest, ":.");
+        return false;
+}
+
 int netdev_list_read(NetDevList *ret) {
         _cleanup_free_ char *base = sysroot_path("/sys/class/net");
         _cleanup_(netdev_list_done) NetDevList l = {};

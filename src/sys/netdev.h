@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sys/netdev-name.h"
+
 typedef struct NetDev {
         char *name;
         int ifindex;

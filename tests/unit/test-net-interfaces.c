@@ -26,6 +26,7 @@
 #include "basic/strv.h"
 #include "net/edit.h"
 #include "net/interfaces.h"
+#include "sys/netdev-name.h"
 
 static char *fixture_path(const char *fmt, ...) _printf_(1, 2);
 static char *fixture_path(const char *fmt, ...) {
@@ -601,6 +602,15 @@ static void test_update_keeps_keys(void **state) {
                                     "\tbridge-fd 0\n\n"));
 }
 
+static void test_physical_names(void **state) {
+        /* upstream PHYSICAL_NIC_RE */
+        STRV_FOREACH(n, STRV_MAKE("eth0", "eth12", "nic3", "if7", "enp3s0", "eno1", "ens18f0np0", "ib0", "ibp1s0"))
+                assert_true(netdev_name_is_physical(*n));
+        STRV_FOREACH(n, STRV_MAKE("eth", "ethx", "eth0.5", "eth0:1", "enp3s0.100", "en", "ib", "nic", "bond0", "vmbr0",
+                                  "lo", "tap100i0", "veth0"))
+                assert_false(netdev_name_is_physical(*n));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_upstream_base),
@@ -626,6 +636,7 @@ int main(void) {
                 cmocka_unit_test(test_edit_errors),
                 cmocka_unit_test(test_ipv6_host_types),
                 cmocka_unit_test(test_update_keeps_keys),
+                cmocka_unit_test(test_physical_names),
         };
 
         json_setup_allocator();

@@ -232,7 +232,7 @@ static int check_vxlans(NetConfig *c, char **reterr) {
 static int check_vlans(NetConfig *c, char **reterr) {
         for (size_t k = 0; k < net_config_count(c); k++) {
                 NetIface *i = net_config_iface(c, k), *n;
-                _cleanup_free_ char *parent = NULL, *id_text = NULL;
+                _cleanup_free_ char *parent = NULL;
                 const char *dot = strrchr(i->name, '.'), *id;
                 long vlan_id;
 

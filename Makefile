@@ -3,7 +3,7 @@
 #   make                 install missing build dependencies, configure, build
 #   make check           also run every test tier that can run here
 #   make check SANITIZE=1  the same tests on an ASan+UBSan build (build-asan/)
-#   make bench | fuzz | man | run
+#   make bench | fuzz | man | run   (make fuzz FUZZ_SECONDS=N FUZZ_MERGE=1 merges new inputs into the corpus)
 
 SANITIZE ?=
 FUZZ_SECONDS ?= 60

@@ -261,8 +261,9 @@ static void test_manifest(void **state) {
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 ./a\n",
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a/\n",
                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a\tb\n",
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 A\n"
-                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a\n",  /* same FAT name twice */
+                /* the same FAT name twice */
+                ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 A\n"
+                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a\n"),
         };
 
         assert_int_equal(esp_manifest_parse(manifest_text, strlen(manifest_text), &m), 0);

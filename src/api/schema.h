@@ -68,6 +68,9 @@ struct ApiSchema {
         ApiLimit minimum, maximum;
         const char *const *enum_values; /* NULL-terminated */
 
+        /* Object members: another member that must be present with this one (upstream's "requires"). */
+        const char *requires;
+
         /* Property strings: the key a value without "key=" belongs to. */
         bool default_key;
 

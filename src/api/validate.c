@@ -276,6 +276,10 @@ json_t *api_check_object(const ApiSchema *props, bool additional, json_t *obj, c
                 c = api_check_value(p, in, sub, errors);
                 if (c)
                         json_object_set_new(out, p->name, c);
+                if (p->requires && (!json_object_get(obj, p->requires) || json_is_null(json_object_get(obj, p->requires)))) {
+                        _cleanup_free_ char *req = api_path_join(path, p->requires);
+                        api_errors_add(errors, req, "missing property required by '%s'", sub);
+                }
         }
 
         json_object_foreach(obj, k, v) {

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <grp.h>
 
+#include "alloc.h"
 #include "spawn.h"
 
 #define SPAWN_MAX_OUTPUT_DEFAULT ((size_t) 16 * 1024 * 1024)
@@ -274,4 +276,39 @@ int spawn_run(const SpawnOptions *o, SpawnResult *ret) {
         else if (WIFSIGNALED(status))
                 ret->exit_status = 128 + WTERMSIG(status);
         return 0;
+}
+
+static bool is_executable_file(const char *path) {
+        struct stat st;
+
+        /* access(X_OK) alone succeeds for root on files without any x bit. */
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) && access(path, X_OK) == 0;
+}
+
+int find_executable(const char *name, char **ret_path) {
+        _cleanup_free_ char *dirs = NULL;
+        const char *path = getenv("PATH");
+        char *saveptr = NULL;
+
+        if (isempty(name))
+                return -ENOENT;
+        if (strchr(name, '/')) {
+                if (!is_executable_file(name))
+                        return -ENOENT;
+                if (ret_path)
+                        *ret_path = xstrdup(name);
+                return 0;
+        }
+        /* execvpe()'s default search path when PATH is unset. */
+        dirs = xstrdup(path ?: "/bin:/usr/bin");
+        for (char *d = strtok_r(dirs, ":", &saveptr); d; d = strtok_r(NULL, ":", &saveptr)) {
+                _cleanup_free_ char *p = xasprintf("%s/%s", *d ? d : ".", name);
+
+                if (is_executable_file(p)) {
+                        if (ret_path)
+                                *ret_path = TAKE_PTR(p);
+                        return 0;
+                }
+        }
+        return -ENOENT;
 }

@@ -75,5 +75,12 @@ typedef struct SpawnResult {
 int spawn_run(const SpawnOptions *opts, SpawnResult *ret);
 void spawn_result_done(SpawnResult *r);
 
+/*
+ * Looks name up as spawn_run() would (in $PATH, or as given when it has a
+ * slash). Returns 0 with the malloc'd path of an executable file in *ret_path
+ * (may be NULL), -ENOENT when there is none.
+ */
+int find_executable(const char *name, char **ret_path);
+
 /* Human-readable outcome: "exit code 2", "killed by signal 9", "timed out". */
 const char *spawn_describe(const SpawnResult *r, char *buf, size_t size);

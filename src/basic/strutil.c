@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "strbuf.h"
 #include "strutil.h"
 
 char *startswith(const char *s, const char *prefix) {
@@ -87,6 +88,23 @@ bool utf8_is_valid(const char *s, size_t len) {
                 p += n + 1;
         }
         return true;
+}
+
+char *map_lines(const char *text, char *(*map)(const char *line, void *userdata), void *userdata) {
+        StrBuf sb = STRBUF_INIT;
+
+        for (const char *p = text; *p;) {
+                size_t n = strcspn(p, "\n");
+                char *line = xstrndup(p, n), *to = map(line, userdata);
+
+                strbuf_adds(&sb, to ?: line);
+                free(to);
+                free(line);
+                p += n;
+                if (*p == '\n')
+                        strbuf_addc(&sb, *p++);
+        }
+        return strbuf_detach(&sb, NULL);
 }
 
 char *ascii_strlower(char *s) {

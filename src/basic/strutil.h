@@ -27,6 +27,13 @@ bool has_control_chars(const char *s, size_t len) _pure_;
 /* True if s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or values above U+10FFFF). */
 bool utf8_is_valid(const char *s, size_t len) _pure_;
 
+/*
+ * Rewrites text line by line: map gets each line without its newline and
+ * returns its replacement (malloc'd) or NULL to keep it. Newlines, also a
+ * missing one at the end, stay as they were. Returns a malloc'd string.
+ */
+char *map_lines(const char *text, char *(*map)(const char *line, void *userdata), void *userdata);
+
 /* Lower-cases ASCII letters in place. */
 char *ascii_strlower(char *s);
 

@@ -6,6 +6,7 @@
 #include "basic/alloc.h"
 #include "basic/strbuf.h"
 #include "metrics/prometheus.h"
+#include "sys/netdev-name.h"
 
 typedef struct Writer {
         StrBuf out;
@@ -54,7 +55,7 @@ static void network(Writer *w, const NodeSample *s, const char *name, const char
                 _cleanup_free_ char *iface = escape_label(s->nics[i].name);
 
                 strbuf_addf(&w->out, "%s{node=\"%s\",interface=\"%s\",type=\"%s\"} %" PRIu64 "\n", name, w->node,
-                            iface, nic_is_physical(s->nics[i].name) ? "physical" : "virtual",
+                            iface, netdev_name_is_physical(s->nics[i].name) ? "physical" : "virtual",
                             receive ? s->nics[i].receive : s->nics[i].transmit);
         }
 }

@@ -9,6 +9,7 @@
 #include "basic/strutil.h"
 #include "basic/time-util.h"
 #include "metrics/sample.h"
+#include "sys/netdev-name.h"
 
 static int read_disk_usage(DiskUsage *ret) {
         const char *root = root_dir();
@@ -89,25 +90,11 @@ NodeSample *node_sample_unref(NodeSample *s) {
         return NULL;
 }
 
-static bool all_digits(const char *s) {
-        return *s && strspn(s, "0123456789") == strlen(s);
-}
-
-bool nic_is_physical(const char *name) {
-        const char *rest;
-
-        if ((rest = startswith(name, "eth")) || (rest = startswith(name, "nic")) || (rest = startswith(name, "if")))
-                return all_digits(rest);
-        if ((rest = startswith(name, "en")) || (rest = startswith(name, "ib")))
-                return *rest && !strpbrk(rest, ":.");
-        return false;
-}
-
 void node_sample_net_totals(const NodeSample *s, uint64_t *ret_in, uint64_t *ret_out) {
         uint64_t in = 0, out = 0;
 
         for (size_t i = 0; i < s->n_nics; i++)
-                if (nic_is_physical(s->nics[i].name)) {
+                if (netdev_name_is_physical(s->nics[i].name)) {
                         in += s->nics[i].receive;
                         out += s->nics[i].transmit;
                 }
@@ -189,7 +176,7 @@ json_t *node_sample_tree(const NodeSample *s) {
                 json_object_set_new(nics, s->nics[i].name,
                                     json_pack("{s:I,s:I,s:s}", "receive", (json_int_t) s->nics[i].receive,
                                               "transmit", (json_int_t) s->nics[i].transmit, "type",
-                                              nic_is_physical(s->nics[i].name) ? "physical" : "virtual"));
+                                              netdev_name_is_physical(s->nics[i].name) ? "physical" : "virtual"));
 
         json_object_set_new(tree, "uptime", json_integer((json_int_t) s->uptime));
         json_object_set_new(tree, "cpustat", cpu);

@@ -50,9 +50,6 @@ NodeSample *node_sample_ref(NodeSample *s);
 NodeSample *node_sample_unref(NodeSample *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(NodeSample *, node_sample_unref);
 
-/* Upstream's PHYSICAL_NIC_RE: eth\d+, en*, ib*, nic\d+, if\d+ (whole name, no ':' or '.'). */
-bool nic_is_physical(const char *name);
-
 /* Sums of receive/transmit bytes over the physical interfaces. */
 void node_sample_net_totals(const NodeSample *s, uint64_t *ret_in, uint64_t *ret_out);
 /* Root file system size and used bytes (everything not free is used), as upstream's RRD columns. */

@@ -3,6 +3,7 @@
 #include "test-util.h"
 #include "basic/encode.h"
 #include "basic/parse.h"
+#include "basic/alloc.h"
 #include "basic/strutil.h"
 
 static void test_int64(void **state) {
@@ -97,6 +98,17 @@ static void test_strutil(void **state) {
         assert_int_equal(strcmp_ptr(NULL, NULL), 0);
 }
 
+static char *upper_b(const char *line, void *userdata) {
+        return streq(line, "b") ? xstrdup("B") : NULL;
+}
+
+static void test_map_lines(void **state) {
+        _cleanup_free_ char *a = map_lines("a\nb\n\nb", upper_b, NULL), *b = map_lines("", upper_b, NULL);
+
+        assert_string_equal(a, "a\nB\n\nB");
+        assert_string_equal(b, "");
+}
+
 static void test_percent(void **state) {
         _cleanup_strbuf_ StrBuf enc = STRBUF_INIT, dec = STRBUF_INIT;
         /* Spaces stay; '%', ':', control and non-ASCII bytes are escaped (upstream encode_text). */
@@ -157,6 +169,7 @@ int main(void) {
                 cmocka_unit_test(test_number_syntax),
                 cmocka_unit_test(test_bool),
                 cmocka_unit_test(test_strutil),
+                cmocka_unit_test(test_map_lines),
                 cmocka_unit_test(test_percent),
                 cmocka_unit_test(test_base64),
                 cmocka_unit_test(test_hex),

@@ -4,6 +4,7 @@
 #include <pwd.h>
 
 #include "test-util.h"
+#include "basic/alloc.h"
 #include "basic/spawn.h"
 #include "basic/strutil.h"
 
@@ -56,6 +57,20 @@ static void test_not_found(void **state) {
 
         assert_int_equal(spawn_run(&(SpawnOptions) { .argv = STRV_MAKE("/nonexistent/tool") }, &res), -ENOENT);
         assert_int_equal(spawn_run(&(SpawnOptions) { .argv = STRV_MAKE("pvehost-no-such-tool") }, &res), -ENOENT);
+}
+
+static void test_find_executable(void **state) {
+        _cleanup_free_ char *p = NULL, *dir = make_tmpdir(), *plain = xasprintf("%s/plain", dir);
+
+        assert_int_equal(find_executable("sh", &p), 0);
+        assert_non_null(endswith(p, "/sh"));
+        assert_int_equal(find_executable("/bin/sh", NULL), 0);
+        assert_int_equal(find_executable("pvehost-no-such-program", NULL), -ENOENT);
+        /* Files without execute permission and directories do not count. */
+        write_test_file(dir, "plain", "#!/bin/sh\n");
+        assert_int_equal(find_executable(plain, NULL), -ENOENT);
+        assert_int_equal(find_executable(dir, NULL), -ENOENT);
+        rm_rf_tmpdir(TAKE_PTR(dir));
 }
 
 static void test_timeout_kills_group(void **state) {
@@ -145,6 +160,7 @@ int main(void) {
                 cmocka_unit_test(test_merge_and_stdin),
                 cmocka_unit_test(test_large_stdin),
                 cmocka_unit_test(test_not_found),
+                cmocka_unit_test(test_find_executable),
                 cmocka_unit_test(test_timeout_kills_group),
                 cmocka_unit_test(test_env_and_cwd),
                 cmocka_unit_test(test_fds_closed),

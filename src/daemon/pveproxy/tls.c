@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+
+#include <errno.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "basic/alloc.h"
+#include "basic/fileio.h"
+#include "basic/rootdir.h"
+#include "basic/strutil.h"
+#include "daemon/pveproxy/tls.h"
+#include "sys/nodename.h"
+
+#define MAX_CHAIN 16
+#define NODE_CERT_DAYS (2 * 365)
+
+typedef struct CertSet {
+        gnutls_pcert_st chain[MAX_CHAIN];
+        unsigned n_chain;
+        gnutls_privkey_t key;
+        char *path;
+        struct CertSet *older; /* kept until exit: a handshake may still use it */
+} CertSet;
+
+static _Atomic(CertSet *) current;
+static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void cert_set_free(CertSet *s) {
+        for (unsigned i = 0; i < s->n_chain; i++)
+                gnutls_pcert_deinit(&s->chain[i]);
+        if (s->key)
+                gnutls_privkey_deinit(s->key);
+        free(s->path);
+        free(s);
+}
+
+static int load_pair(const char *cert_path, const char *key_path, CertSet **ret, char **reterr) {
+        _cleanup_free_ char *cert_pem = NULL, *key_pem = NULL;
+        gnutls_pubkey_t pub = NULL;
+        uint8_t id_cert[64], id_key[64];
+        size_t n_cert = sizeof(id_cert), n_key = sizeof(id_key), cert_len, key_len;
+        CertSet *s = new0(CertSet, 1);
+        int r;
+
+        r = read_full_file(cert_path, 1 << 20, &cert_pem, &cert_len);
+        if (r >= 0)
+                r = read_full_file(key_path, 1 << 20, &key_pem, &key_len);
+        if (r < 0) {
+                *reterr = xasprintf("unable to read certificate files: %s", strerror(-r));
+                goto fail;
+        }
+        s->n_chain = MAX_CHAIN;
+        r = gnutls_pcert_list_import_x509_raw(s->chain, &s->n_chain,
+                                              &(gnutls_datum_t) { (unsigned char *) cert_pem, (unsigned) cert_len },
+                                              GNUTLS_X509_FMT_PEM, 0);
+        if (r < 0) {
+                s->n_chain = 0;
+                *reterr = xasprintf("unable to load certificate '%s': %s", cert_path, gnutls_strerror(r));
+                goto fail;
+        }
+        r = gnutls_privkey_init(&s->key);
+        if (r >= 0)
+                r = gnutls_privkey_import_x509_raw(s->key, &(gnutls_datum_t) { (unsigned char *) key_pem, (unsigned) key_len },
+                                                   GNUTLS_X509_FMT_PEM, NULL, 0);
+        if (r < 0) {
+                *reterr = xasprintf("unable to load key '%s': %s", key_path, gnutls_strerror(r));
+                goto fail;
+        }
+        /* A key that does not match the certificate would fail every handshake (upstream bug #3016). */
+        r = gnutls_pubkey_init(&pub);
+        if (r >= 0)
+                r = gnutls_pubkey_import_privkey(pub, s->key, 0, 0);
+        if (r >= 0)
+                r = gnutls_pubkey_get_key_id(pub, GNUTLS_KEYID_USE_SHA256, id_key, &n_key);
+        if (r >= 0)
+                r = gnutls_pubkey_get_key_id(s->chain[0].pubkey, GNUTLS_KEYID_USE_SHA256, id_cert, &n_cert);
+        gnutls_pubkey_deinit(pub);
+        if (r < 0 || n_key != n_cert || memcmp(id_key, id_cert, n_key) != 0) {
+                *reterr = xasprintf("certificate '%s' does not match key '%s'", cert_path, key_path);
+                r = -EINVAL;
+                goto fail;
+        }
+        s->path = xstrdup(cert_path);
+        *ret = s;
+        return 0;
+fail:
+        cert_set_free(s);
+        return r < 0 && r > -4096 ? r : -EINVAL;
+}
+
+int tls_reload(char **reterr) {
+        _cleanup_free_ char *custom = root_path("/etc/pve/local/pveproxy-ssl.pem"),
+                            *custom_key = root_path("/etc/pve/local/pveproxy-ssl.key"),
+                            *node = root_path("/etc/pve/local/pve-ssl.pem"),
+                            *node_key = root_path("/etc/pve/local/pve-ssl.key");
+        bool use_custom = file_exists(custom) && file_exists(custom_key);
+        CertSet *s;
+        int r;
+
+        r = load_pair(use_custom ? custom : node, use_custom ? custom_key : node_key, &s, reterr);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&reload_lock);
+        s->older = atomic_load(&current);
+        atomic_store(&current, s);
+        pthread_mutex_unlock(&reload_lock);
+        return 0;
+}
+
+const char *tls_certificate_path(void) {
+        CertSet *s = atomic_load(&current);
+
+        return s ? s->path : NULL;
+}
+
+int tls_certificate_callback(gnutls_session_t session, const gnutls_datum_t *req_ca_dn, int nreqs,
+                             const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length, gnutls_pcert_st **pcert,
+                             unsigned int *pcert_length, gnutls_privkey_t *pkey) {
+        CertSet *s = atomic_load(&current);
+
+        if (!s)
+                return -1;
+        *pcert = s->chain;
+        *pcert_length = s->n_chain;
+        *pkey = s->key;
+        return 0;
+}
+
+void tls_release_all(void) {
+        CertSet *s = atomic_exchange(&current, NULL);
+
+        while (s) {
+                CertSet *older = s->older;
+                cert_set_free(s);
+                s = older;
+        }
+}
+
+/* ---- node certificate --------------------------------------------------- */
+
+static int self_signed(const char *cn, gnutls_datum_t *ret_cert, gnutls_datum_t *ret_key, char **reterr) {
+        gnutls_x509_privkey_t key = NULL;
+        gnutls_x509_crt_t crt = NULL;
+        uint8_t serial[16];
+        time_t t = time(NULL);
+        int r;
+
+        r = gnutls_x509_privkey_init(&key);
+        if (r >= 0)
+                r = gnutls_x509_privkey_generate(key, GNUTLS_PK_RSA, 2048, 0);
+        if (r >= 0)
+                r = gnutls_x509_crt_init(&crt);
+        if (r >= 0)
+                r = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial));
+        if (r < 0)
+                goto out;
+        serial[0] &= 0x7f; /* positive */
+        if ((r = gnutls_x509_crt_set_version(crt, 3)) < 0 ||
+            (r = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial))) < 0 ||
+            (r = gnutls_x509_crt_set_activation_time(crt, t - 24 * 3600)) < 0 ||
+            (r = gnutls_x509_crt_set_expiration_time(crt, t + NODE_CERT_DAYS * 24 * 3600)) < 0 ||
+            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, "PVE Cluster Node",
+                                               strlen("PVE Cluster Node"))) < 0 ||
+            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+                                               "Proxmox Virtual Environment",
+                                               strlen("Proxmox Virtual Environment"))) < 0 ||
+            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
+            (r = gnutls_x509_crt_set_issuer_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
+            (r = gnutls_x509_crt_set_key(crt, key)) < 0 ||
+            (r = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
+            (r = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT)) < 0 ||
+            (r = gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0)) < 0 ||
+            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, cn, strlen(cn), GNUTLS_FSAN_APPEND)) < 0 ||
+            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "localhost", strlen("localhost"),
+                                                      GNUTLS_FSAN_APPEND)) < 0 ||
+            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, "\x7f\0\0\x01", 4,
+                                                      GNUTLS_FSAN_APPEND)) < 0 ||
+            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS,
+                                                      "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16,
+                                                      GNUTLS_FSAN_APPEND)) < 0 ||
+            (r = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0)) < 0 ||
+            (r = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, ret_cert)) < 0)
+                goto out;
+        r = gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, ret_key);
+out:
+        if (r < 0)
+                *reterr = xasprintf("unable to create node certificate: %s", gnutls_strerror(r));
+        gnutls_x509_crt_deinit(crt);
+        gnutls_x509_privkey_deinit(key);
+        return r < 0 ? -EIO : 0;
+}
+
+int node_certificate_ensure(char **reterr) {
+        _cleanup_free_ char *dir = root_pathf("/etc/pve/nodes/%s", node_name()), *local = root_path("/etc/pve/local"),
+                            *target = xasprintf("nodes/%s", node_name()), *pem = NULL, *key = NULL;
+        gnutls_datum_t cert_data = {}, key_data = {};
+        int r;
+
+        r = mkdir_p(dir, 0755);
+        if (r < 0) {
+                *reterr = xasprintf("unable to create '%s': %s", dir, strerror(-r));
+                return r;
+        }
+        if (access(local, F_OK) < 0 && symlink(target, local) < 0 && errno != EEXIST) {
+                *reterr = xasprintf("unable to create '%s': %m", local);
+                return -errno;
+        }
+        pem = xasprintf("%s/pve-ssl.pem", dir);
+        key = xasprintf("%s/pve-ssl.key", dir);
+        if (file_exists(pem) && file_exists(key))
+                return 0;
+
+        r = self_signed(node_name(), &cert_data, &key_data, reterr);
+        if (r < 0)
+                return r;
+        /* Key first, so a certificate is never found without its key. */
+        r = write_file_atomic(key, key_data.data, key_data.size, &WRITE_OPTIONS(0640, 0));
+        if (r >= 0)
+                r = write_file_atomic(pem, cert_data.data, cert_data.size, &WRITE_OPTIONS(0640, 0));
+        if (r < 0)
+                *reterr = xasprintf("unable to write node certificate: %s", strerror(-r));
+        gnutls_free(cert_data.data);
+        gnutls_free(key_data.data);
+        return r;
+}

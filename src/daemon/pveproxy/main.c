@@ -272,7 +272,7 @@ int main(int argc, char **argv) {
         int r;
 
         log_setup_from_env();
-        log_set_prefix("pveproxy");
+        log_set_prefix("pveproxy: ");
         if (!cmd || streq(cmd, "help") || streq(cmd, "--help")) {
                 help();
                 return cmd ? 0 : EXIT_ERROR;

@@ -147,6 +147,17 @@ int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, 
         json_object_foreach(path_params, k, v)
                 json_object_set(merged, k, v);
 
+        /*
+         * As upstream, the declared permission is checked before the parameters are
+         * verified (with the raw values filling ACL path placeholders), so a caller
+         * without the privilege learns nothing about valid parameters.
+         */
+        call->params = json_incref(merged);
+        r = check_declared_permission(call);
+        json_decref(TAKE_PTR(call->params));
+        if (r < 0)
+                return r;
+
         call->params = api_check_object(m->parameters, false, merged, "", errors);
         if (!call->params) {
                 call->error.status = 400;
@@ -154,10 +165,6 @@ int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, 
                 call->error.errors = TAKE_PTR(errors);
                 return -EINVAL;
         }
-
-        r = check_declared_permission(call);
-        if (r < 0)
-                return r;
 
         r = m->handler(call, &data);
         if (r < 0) {

@@ -245,6 +245,7 @@ static int cmd_start(void) {
                 if (null >= 0) {
                         dup2(null, STDIN_FILENO);
                         dup2(null, STDOUT_FILENO);
+                        dup2(null, STDERR_FILENO);
                         close(null);
                 }
         }

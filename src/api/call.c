@@ -27,6 +27,7 @@ void api_call_done(ApiCall *call) {
         json_decref(call->attrs);
         free(call->error.message);
         json_decref(call->error.errors);
+        json_decref(call->param_text);
         *call = (ApiCall) {};
 }
 
@@ -185,10 +186,19 @@ static const char *schema_default(const ApiCall *call, const char *name) {
         return s ? s->default_value : NULL;
 }
 
-const char *api_param_str(const ApiCall *call, const char *name) {
-        const char *s = json_object_get_string(call->params, name);
+const char *api_param_str(ApiCall *call, const char *name) {
+        json_t *v = json_object_get(call->params, name);
+        _cleanup_free_ char *text = NULL;
 
-        return s ?: schema_default(call, name);
+        if (!v || json_is_null(v))
+                return schema_default(call, name);
+        if (json_is_string(v))
+                return json_string_value(v);
+        if (!call->param_text)
+                call->param_text = json_object();
+        text = json_scalar_to_string(v);
+        json_object_set_new(call->param_text, name, json_string(text));
+        return json_object_get_string(call->param_text, name);
 }
 
 int64_t api_param_int(const ApiCall *call, const char *name) {

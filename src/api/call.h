@@ -37,6 +37,7 @@ struct ApiCall {
         ApiError error;
         ApiPermissionCheck check_permission; /* NULL: the caller is root (command line) */
         void *auth_data;            /* for check_permission */
+        json_t *param_text;         /* text forms handed out by api_param_str() */
 };
 
 #define API_ROOT_AUTHID "root@pam"
@@ -59,9 +60,13 @@ int api_param_error(ApiCall *call, const char *param, const char *fmt, ...) _pri
 /* Turns a negative errno into an error unless one is recorded already (status 500). */
 int api_error_errno(ApiCall *call, int r, const char *fmt, ...) _printf_(3, 4);
 
-/* Parameter accessors; absent parameters give the schema's default (or NULL/0/false). */
+/*
+ * Parameter accessors; absent parameters give the schema's default (or
+ * NULL/0/false). api_param_str() gives the text form of any scalar
+ * (integers too), valid as long as the call.
+ */
 bool api_param_has(const ApiCall *call, const char *name);
-const char *api_param_str(const ApiCall *call, const char *name);
+const char *api_param_str(ApiCall *call, const char *name);
 int64_t api_param_int(const ApiCall *call, const char *name);
 double api_param_num(const ApiCall *call, const char *name);
 bool api_param_bool(const ApiCall *call, const char *name);

@@ -284,16 +284,23 @@ char *cli_type_text(const ApiSchema *s) {
 }
 
 void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text) {
-        _cleanup_strv_free_ char **words = strv_split(text, " \t\n");
-        size_t col = 0;
+        _cleanup_free_ char *copy = xstrdup(text);
+        size_t col = strlen(first_indent);
         bool line_start = true;
+        char *p = copy;
 
+        /* Words are separated by single spaces; runs of spaces inside a line are kept. */
+        for (char *c = copy; *c; c++)
+                if (*c == '\t' || *c == '\n')
+                        *c = ' ';
         fputs(first_indent, f);
-        col = strlen(first_indent);
-        STRV_FOREACH(w, words) {
-                size_t wl = strlen(*w);
+        while (p) {
+                char *w = strsep(&p, " ");
+                size_t wl = strlen(w);
 
-                if (!line_start && col + 1 + wl > WRAP_COLUMNS) {
+                if (line_start && wl == 0)
+                        continue;
+                if (!line_start && col + 1 + wl > WRAP_COLUMNS && wl > 0) {
                         fprintf(f, "\n%s", indent);
                         col = strlen(indent);
                         line_start = true;
@@ -302,7 +309,7 @@ void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char 
                         fputc(' ', f);
                         col++;
                 }
-                fputs(*w, f);
+                fputs(w, f);
                 col += wl;
                 line_start = false;
         }
@@ -313,10 +320,10 @@ static void option_description(FILE *f, const char *display, const ApiSchema *p)
         _cleanup_free_ char *head = NULL;
         const char *indent = "             ";
 
-        head = xasprintf("  %-10s %s%s%s", display, type, p->default_value ? "   (default=" : "",
-                         p->default_value ? p->default_value : "");
-        cli_wrap(f, "", indent, head);
-        fputs(p->default_value ? ")\n" : "\n", f);
+        head = xasprintf("%-10s %s%s%s%s", display, type, p->default_value ? "   (default=" : "",
+                         strempty(p->default_value), p->default_value ? ")" : "");
+        cli_wrap(f, "  ", indent, head);
+        fputc('\n', f);
         cli_wrap(f, indent, indent, p->description ?: "no description available");
         fputs("\n\n", f);
 }
@@ -382,7 +389,22 @@ void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const cha
                         strv_extend(&names, p->name);
         strv_sort(names);
         STRV_FOREACH(n, names) {
-                _cleanup_free_ char *display = xasprintf("--%s", *n);
+                _cleanup_free_ char *display = NULL;
+                size_t base = strcspn(*n, "0123456789");
+
+                /* Numbered options (acmedomain0, acmedomain1, ...) are shown once, as --acmedomain[n]. */
+                if (base > 0 && (*n)[base] && in_charset(*n + base, "0123456789")) {
+                        _cleanup_free_ char *first = xasprintf("%.*s0", (int) base, *n);
+                        _cleanup_free_ char *second = xasprintf("%.*s1", (int) base, *n);
+
+                        if (api_schema_find(m->parameters, second)) {
+                                if (!streq(*n, first))
+                                        continue;
+                                display = xasprintf("--%.*s[n]", (int) base, *n);
+                        }
+                }
+                if (!display)
+                        display = xasprintf("--%s", *n);
                 option_description(f, display, api_schema_find(m->parameters, *n));
         }
 }
@@ -650,28 +672,62 @@ static int complete(const CliProgram *prog) {
 }
 
 static void man_escape(FILE *f, const char *s) {
-        for (; *s; s++) {
-                if (*s == '\\')
+        for (const char *p = s; *p; p++) {
+                if (*p == '\\')
                         fputs("\\e", f);
-                else if (*s == '-')
+                else if (*p == '-')
                         fputs("\\-", f);
-                else if ((*s == '.' || *s == '\'') && (s[-1] == '\n'))
-                        fprintf(f, "\\&%c", *s);
+                else if ((*p == '.' || *p == '\'') && (p == s || p[-1] == '\n'))
+                        fprintf(f, "\\&%c", *p);
                 else
-                        fputc(*s, f);
+                        fputc(*p, f);
         }
 }
 
-static int generate_manpage(const CliProgram *prog) {
-        _cleanup_free_ char *upper = ascii_strlower(xstrdup(prog->name));
+void cli_manpage_begin(FILE *f, const char *name, const char *description, const char *synopsis) {
+        fputs(".TH ", f);
+        for (const char *p = name; *p; p++)
+                fputc(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p, f);
+        fprintf(f, " 1 \"\" \"pvehost %s\" \"pvehost manual\"\n.SH NAME\n", PVEHOST_VERSION);
+        man_escape(f, name);
+        fputs(" \\- ", f);
+        man_escape(f, description);
+        fprintf(f, "\n.SH SYNOPSIS\n.B %s\n", name);
+        man_escape(f, synopsis);
+        fputc('\n', f);
+}
 
-        for (char *p = upper; *p; p++)
-                *p = (char) (*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-        printf(".TH %s 1 \"\" \"pvehost %s\" \"pvehost manual\"\n.SH NAME\n", upper, PVEHOST_VERSION);
-        man_escape(stdout, prog->name);
-        fputs(" \\- ", stdout);
-        man_escape(stdout, prog->description);
-        printf("\n.SH SYNOPSIS\n.B %s\n<COMMAND> [ARGS] [OPTIONS]\n.SH COMMANDS\n", prog->name);
+void cli_manpage_section(FILE *f, const char *title) {
+        fputs(".SH ", f);
+        man_escape(f, title);
+        fputc('\n', f);
+}
+
+void cli_manpage_usage(FILE *f, const char *usage_text) {
+        const char *first = startswith(usage_text, "USAGE: ") ?: usage_text;
+        const char *nl = strchr(first, '\n');
+        _cleanup_free_ char *head = xstrndup(first, nl ? (size_t) (nl - first) : strlen(first));
+
+        fputs(".SS ", f);
+        man_escape(f, head);
+        fputs("\n.nf\n", f);
+        if (nl)
+                man_escape(f, nl + 1);
+        fputs("\n.fi\n", f);
+}
+
+void cli_manpage_end(FILE *f) {
+        fputs(".SH ENVIRONMENT\n.TP\n.B PVE_ROOT\nRoot directory of every configuration and state file (default /).\n"
+              ".TP\n.B PVE_SYSROOT\nRoot below which /proc and /sys are read (default /).\n"
+              ".TP\n.B PVE_NODENAME\nName of the local node (default: the short host name).\n"
+              ".TP\n.B PVE_LOG_LEVEL\nLog level: err, warning, notice, info, debug or 0-7.\n"
+              ".SH EXIT STATUS\n0 on success, 255 on errors, as upstream.\n",
+              f);
+}
+
+static int generate_manpage(const CliProgram *prog) {
+        cli_manpage_begin(stdout, prog->name, prog->description, "<COMMAND> [ARGS] [OPTIONS]");
+        cli_manpage_section(stdout, "COMMANDS");
         for (const CliCommand *c = prog->commands; c->name; c++) {
                 char *buf = NULL;
                 size_t len = 0;
@@ -681,25 +737,10 @@ static int generate_manpage(const CliProgram *prog) {
                         oom();
                 command_usage(mem, prog, c, CLI_USAGE_FULL, "");
                 fclose(mem);
-                fputs(".SS ", stdout);
-                {
-                        char *nl = strchr(buf, '\n');
-                        const char *first = startswith(buf, "USAGE: ") ?: buf;
-
-                        if (nl)
-                                *nl = 0;
-                        man_escape(stdout, first);
-                        fputs("\n.nf\n", stdout);
-                        if (nl)
-                                man_escape(stdout, nl + 1);
-                        fputs("\n.fi\n", stdout);
-                }
+                cli_manpage_usage(stdout, buf);
                 free(buf);
         }
-        printf(".SH ENVIRONMENT\n.TP\n.B PVE_ROOT\nRoot directory of every configuration and state file (default /).\n"
-               ".TP\n.B PVE_SYSROOT\nRoot below which /proc and /sys are read (default /).\n"
-               ".TP\n.B PVE_NODENAME\nName of the local node (default: the short host name).\n"
-               ".SH EXIT STATUS\n0 on success, 255 on errors, as upstream.\n");
+        cli_manpage_end(stdout);
         return 0;
 }
 

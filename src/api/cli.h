@@ -90,5 +90,15 @@ void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const cha
 /* Upstream's schema_get_type_text(): "<integer> (0 - 300)", "<text | json>", ... */
 char *cli_type_text(const ApiSchema *s);
 
+/*
+ * Manual pages (roff). A page starts with cli_manpage_begin(); each
+ * cli_manpage_usage() turns a full usage text into a subsection; the page
+ * ends with cli_manpage_end() (environment and exit status).
+ */
+void cli_manpage_begin(FILE *f, const char *name, const char *description, const char *synopsis);
+void cli_manpage_section(FILE *f, const char *title);
+void cli_manpage_usage(FILE *f, const char *usage_text);
+void cli_manpage_end(FILE *f);
+
 /* Text::Wrap-style word wrapping at 76 columns. */
 void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <regex.h>
 
 #include "api/format.h"
@@ -16,15 +17,47 @@
 extern const ApiFormatTable __start_pvehost_api_formats[];
 extern const ApiFormatTable __stop_pvehost_api_formats[];
 
-bool api_regex_match(const char *pattern, bool icase, const char *s) {
-        _cleanup_free_ char *anchored = xasprintf("^(%s)$", pattern);
+/*
+ * Compiled patterns, keyed by the pattern text: schemas and formats use a
+ * handful of static patterns, and compiling one costs far more than
+ * matching it.
+ */
+typedef struct RegexCacheEntry {
+        char *pattern;
+        bool icase;
         regex_t re;
+        bool valid;
+} RegexCacheEntry;
+
+static pthread_mutex_t regex_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static RegexCacheEntry *regex_cache;
+static size_t regex_cache_n;
+
+static RegexCacheEntry *regex_lookup(const char *pattern, bool icase) {
+        _cleanup_free_ char *anchored = NULL;
+        RegexCacheEntry *e;
+
+        for (size_t i = 0; i < regex_cache_n; i++)
+                if (regex_cache[i].icase == icase && streq(regex_cache[i].pattern, pattern))
+                        return &regex_cache[i];
+
+        regex_cache = xreallocarray(regex_cache, regex_cache_n + 1, sizeof(RegexCacheEntry));
+        e = &regex_cache[regex_cache_n++];
+        *e = (RegexCacheEntry) { .pattern = xstrdup(pattern), .icase = icase };
+        anchored = xasprintf("^(%s)$", pattern);
+        e->valid = regcomp(&e->re, anchored, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) == 0;
+        return e;
+}
+
+bool api_regex_match(const char *pattern, bool icase, const char *s) {
+        RegexCacheEntry *e;
         bool match;
 
-        if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) != 0)
-                return false;
-        match = regexec(&re, s, 0, NULL, 0) == 0;
-        regfree(&re);
+        /* regexec() on one compiled pattern is thread-safe; the cache itself is not. */
+        pthread_mutex_lock(&regex_cache_lock);
+        e = regex_lookup(pattern, icase);
+        match = e->valid && regexec(&e->re, s, 0, NULL, 0) == 0;
+        pthread_mutex_unlock(&regex_cache_lock);
         return match;
 }
 
@@ -68,21 +101,72 @@ bool api_is_cidrv6(const char *s) {
         return is_cidr(s, true);
 }
 
+static bool is_alnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_alpha(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_hex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * A DNS label as upstream's formats define it: [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?
+ * Returns its length, 0 if s does not start with one.
+ */
+static size_t dns_label(const char *s) {
+        size_t n = 0;
+
+        if (!is_alnum(s[0]))
+                return 0;
+        while (is_alnum(s[n]) || s[n] == '-')
+                n++;
+        while (n > 0 && s[n - 1] == '-')
+                n--; /* a label does not end in '-' */
+        return n;
+}
+
+/* [a-f0-9][02468ace](:[a-f0-9]{2}){5}, case-insensitive: the I/G (multicast) bit is clear. */
 bool api_is_mac_addr(const char *s) {
-        return api_regex_match("[a-f0-9][02468ace](:[a-f0-9]{2}){5}", true, s);
+        if (strlen(s) != 17)
+                return false;
+        for (size_t i = 0; i < 17; i++)
+                if (i % 3 == 2 ? s[i] != ':' : !is_hex(s[i]))
+                        return false;
+        return strchr("02468aceACE", s[1]) != NULL;
 }
 
 bool api_is_node_name(const char *s) {
-        return api_regex_match("[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?", false, s);
+        return *s && dns_label(s) == strlen(s);
 }
 
+/* [a-z][a-z0-9_-]+, case-insensitive */
 bool api_is_configid(const char *s) {
-        return api_regex_match("[a-z][a-z0-9_-]+", true, s);
+        if (!is_alpha(s[0]) || !s[1])
+                return false;
+        for (const char *p = s + 1; *p; p++)
+                if (!is_alnum(*p) && *p != '_' && *p != '-')
+                        return false;
+        return true;
 }
 
+/* Labels joined by dots. */
 bool api_is_dns_name(const char *s) {
-        return api_regex_match("(([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)\\.)*([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)",
-                               false, s);
+        for (;;) {
+                size_t n = dns_label(s);
+
+                if (n == 0)
+                        return false;
+                s += n;
+                if (*s == 0)
+                        return true;
+                if (*s != '.')
+                        return false;
+                s++;
+        }
 }
 
 #define EMAIL_USER_ERE "[A-Za-z0-9_+~-]+(\\.[A-Za-z0-9_+~-]+)*"
@@ -115,6 +199,10 @@ SIMPLE_FORMAT(verify_cidrv4, api_is_cidrv4, "value does not look like a valid IP
 SIMPLE_FORMAT(verify_cidrv6, api_is_cidrv6, "value does not look like a valid IPv6 CIDR network")
 SIMPLE_FORMAT(verify_email, api_is_email, "value does not look like a valid email address")
 SIMPLE_FORMAT(verify_dns_name, api_is_dns_name, "value does not look like a valid DNS name")
+
+static int verify_address(const char *v, char **reterr) {
+        return api_is_ip(v) || api_is_dns_name(v) ? 0 : fail(reterr, "value does not look like a valid address: %s", v);
+}
 
 static int verify_string(const char *v, char **reterr) {
         return 0;
@@ -224,6 +312,7 @@ static const ApiFormat builtin_formats[] = {
         { "email", verify_email, NULL },
         { "email-or-username", verify_email_or_username, NULL },
         { "dns-name", verify_dns_name, NULL },
+        { "address", verify_address, NULL },
         { "pve-iface", verify_iface, NULL },
         { "pve-task-status-type", verify_task_status_type, NULL },
 };

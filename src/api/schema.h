@@ -158,3 +158,8 @@ size_t api_schema_count(const ApiSchema *props);
 /* Finds a member by name, or NULL. */
 const ApiSchema *api_schema_find(const ApiSchema *props, const char *name);
 const char *api_type_to_string(ApiType t);
+
+/* The schema in upstream's JSON schema dialect (type, properties, items, optional, ...). */
+json_t *api_schema_to_json(const ApiSchema *s);
+/* A method's description in the shape of upstream's API viewer (apidoc). */
+json_t *api_method_to_json(const ApiMethod *m);

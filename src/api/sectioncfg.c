@@ -139,6 +139,7 @@ static int check_required(ParseState *st, Section *s) {
 int sectioncfg_parse(const SectionSchema *schema, const char *filename, const char *text, SectionConfig *ret,
                      char **reterr) {
         _cleanup_(sectioncfg_done) SectionConfig cfg = {};
+        _cleanup_json_ json_t *ids = json_object();
         _cleanup_strbuf_ StrBuf pending = STRBUF_INIT, raw = STRBUF_INIT, comments = STRBUF_INIT;
         size_t len = strlen(text);
         Cursor c = CURSOR_INIT(text, len);
@@ -218,8 +219,9 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                                 if (api_format_check(schema->id_format, id, "", &msg) < 0)
                                         return parse_error(&st, "invalid section id '%s': %s", id, msg);
                         }
-                        if (sectioncfg_find(&cfg, id))
+                        if (json_object_get(ids, id))
                                 return parse_error(&st, "duplicate section '%s'", id);
+                        json_object_set_new(ids, id, json_true());
 
                         cur = append_section(&cfg);
                         cur->type = TAKE_PTR(type);

@@ -12,6 +12,7 @@
 static int max_level = LOG_INFO;
 static char *log_prefix;
 static bool log_timestamps;
+static bool log_syslog;
 
 void log_set_max_level(int level) {
         max_level = CLAMP(level, LOG_EMERG, LOG_DEBUG);
@@ -28,6 +29,11 @@ void log_set_prefix(const char *prefix) {
 
 void log_set_timestamps(bool on) {
         log_timestamps = on;
+}
+
+void log_open_syslog(const char *ident) {
+        openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+        log_syslog = true;
 }
 
 void log_setup_from_env(void) {
@@ -53,7 +59,10 @@ int log_internalv(int level, int error, const char *fmt, va_list ap) {
         int saved = errno;
 
         error = abs(error);
-        if (level <= max_level) {
+        if (level <= max_level && log_syslog) {
+                errno = error;
+                vsyslog(level, fmt, ap);
+        } else if (level <= max_level) {
                 flockfile(stderr);
                 if (log_timestamps) {
                         struct timespec ts;

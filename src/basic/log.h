@@ -32,6 +32,8 @@ int log_get_max_level(void);
 void log_set_prefix(const char *prefix);
 /* Adds a timestamp in front of every line (for daemons running in the foreground). */
 void log_set_timestamps(bool on);
+/* Sends every later message to syslog (facility daemon) as ident, for detached daemons. */
+void log_open_syslog(const char *ident);
 
 int log_internal(int level, int error, const char *fmt, ...) _printf_(3, 4);
 int log_internalv(int level, int error, const char *fmt, va_list ap) _printf_(3, 0);

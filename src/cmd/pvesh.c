@@ -238,7 +238,7 @@ static int print_usage(const char *path, char **argv) {
                                          verbose ? CLI_USAGE_FULL : CLI_USAGE_SHORT);
                 }
                 if (returns) {
-                        _cleanup_json_ json_t *schema = json_pack("{s:s}", "type", api_type_to_string(m->returns.type));
+                        _cleanup_json_ json_t *schema = api_schema_to_json(&m->returns);
 
                         fputs("RETURNS: ", stdout);
                         output_json_pretty(stdout, schema);
@@ -254,16 +254,41 @@ static int print_usage(const char *path, char **argv) {
         return 0;
 }
 
+/* Children of a directory: from its index method's data (node names, ...) or the registry. */
+static char **directory_children(const char *dir) {
+        _cleanup_json_ json_t *result = NULL;
+        _cleanup_(api_call_done) ApiCall call = {};
+        _cleanup_free_ char *key = NULL;
+        const ApiMethod *m;
+        char **children = NULL;
+        size_t i;
+        json_t *item;
+
+        if (api_route(API_GET, dir, &m, NULL) < 0 || !m->returns.child_link)
+                return api_children(dir);
+        api_call_init(&call, API_ROOT_AUTHID, API_CALL_CLI);
+        if (api_call_invoke(&call, API_GET, dir, NULL, &result) < 0)
+                return api_children(dir);
+        key = xstrndup(m->returns.child_link + 1, strlen(m->returns.child_link) - 2);
+        children = new0(char *, 1);
+        json_array_foreach(result, i, item) {
+                const char *v = json_object_get_string(item, key);
+                if (v)
+                        strv_extend(&children, v);
+        }
+        strv_sort(children);
+        return children;
+}
+
 static int complete_path(const char *cur) {
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *dir = NULL, *single = NULL;
         _cleanup_strv_free_ char **children = NULL;
         const char *slash = strrchr(cur, '/');
         const char *rest = slash ? slash + 1 : cur;
         size_t matches = 0;
-        _cleanup_free_ char *single = NULL;
 
         dir = slash ? xstrndup(cur, (size_t) (slash - cur + 1)) : xstrdup("");
-        children = api_children(isempty(dir) ? "/" : dir);
+        children = directory_children(isempty(dir) ? "/" : dir);
         STRV_FOREACH(c, children)
                 if (startswith(*c, rest)) {
                         free(single);
@@ -271,6 +296,7 @@ static int complete_path(const char *cur) {
                         printf("%s\n", single);
                         matches++;
                 }
+        /* A single match may be completed further, as upstream offers "path/" too. */
         if (matches == 1)
                 printf("%s/\n", single);
         return 0;
@@ -295,6 +321,38 @@ static int bashcomplete(void) {
                                 printf("%s\n", *c);
         } else if (n == 3)
                 return complete_path(words[2]);
+        return 0;
+}
+
+/* The manual page: the commands, then every API method with its options. */
+static int generate_manpage(void) {
+        cli_manpage_begin(stdout, "pvesh", "Shell interface for the Proxmox VE API",
+                          "<COMMAND> <api_path> [OPTIONS] [FORMAT_OPTIONS]");
+        cli_manpage_section(stdout, "COMMANDS");
+        usage(stdout);
+        cli_manpage_section(stdout, "API METHODS");
+        API_FOREACH_METHOD(m) {
+                _cleanup_free_ char *prefix = NULL;
+                _cleanup_strv_free_ char **segs = strv_split(m->path, "/"), **skip = NULL;
+                char *buf = NULL;
+                size_t len = 0;
+                FILE *mem;
+
+                for (size_t k = 0; k < ELEMENTSOF(commands); k++)
+                        if (commands[k].method == m->http_method)
+                                prefix = xasprintf("pvesh %s %s", commands[k].cmd, m->path);
+                STRV_FOREACH(s, segs)
+                        if ((*s)[0] == '{')
+                                strv_push(&skip, xstrndup(*s + 1, strlen(*s) - 2));
+                mem = open_memstream(&buf, &len);
+                if (!mem)
+                        oom();
+                cli_method_usage(mem, prefix, m, NULL, (const char *const *) skip, false, CLI_USAGE_FULL);
+                fclose(mem);
+                cli_manpage_usage(stdout, buf);
+                free(buf);
+        }
+        cli_manpage_end(stdout);
         return 0;
 }
 
@@ -329,6 +387,8 @@ int main(int argc, char **argv) {
         }
         if (streq(cmd, "bashcomplete"))
                 return bashcomplete();
+        if (streq(cmd, "generate-manpage"))
+                return generate_manpage();
         if (i >= argc) {
                 if (streq(cmd, "ls") || streq(cmd, "usage") || streq(cmd, "get") || streq(cmd, "set") ||
                     streq(cmd, "create") || streq(cmd, "delete")) {

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
-#include <gnutls/crypto.h>
-#include <stdlib.h>
+/*
+ * Digests over Nettle, GnuTLS's own crypto core: the same implementation
+ * without GnuTLS's start-up cost, which matters for every CLI invocation
+ * that computes a config digest.
+ */
+
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
 
 #include "hash.h"
 
 void sha1_hex(const void *data, size_t len, char ret[static SHA1_HEX_SIZE]) {
         static const char digits[] = "0123456789abcdef";
-        uint8_t md[20];
+        struct sha1_ctx ctx;
+        uint8_t md[SHA1_DIGEST_SIZE];
 
-        if (gnutls_hash_fast(GNUTLS_DIG_SHA1, data, len, md) < 0)
-                abort(); /* only on allocation failure inside GnuTLS */
+        sha1_init(&ctx);
+        sha1_update(&ctx, len, data);
+        sha1_digest(&ctx, sizeof(md), md);
         for (size_t i = 0; i < sizeof(md); i++) {
                 ret[2 * i] = digits[md[i] >> 4];
                 ret[2 * i + 1] = digits[md[i] & 15];
@@ -19,6 +27,9 @@ void sha1_hex(const void *data, size_t len, char ret[static SHA1_HEX_SIZE]) {
 }
 
 void sha256(const void *data, size_t len, uint8_t ret[static SHA256_SIZE]) {
-        if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, ret) < 0)
-                abort();
+        struct sha256_ctx ctx;
+
+        sha256_init(&ctx);
+        sha256_update(&ctx, len, data);
+        sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #pragma once
 
-/* Message digests over GnuTLS, for config digests and fingerprints. */
+/* Message digests (Nettle), for config digests and fingerprints. */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -60,8 +60,28 @@ int parse_meminfo(const char *text, MemInfo *ret) {
         return 0;
 }
 
+int parse_arcstats(const char *text, MemInfo *m) {
+        Cursor c = CURSOR_INIT(text, strlen(text));
+        _cleanup_free_ char *line = NULL;
+
+        while (cursor_read_line_dup(&c, &line)) {
+                char name[32];
+                uint64_t v;
+
+                if (sscanf(line, "%31s %*u %" SCNu64, name, &v) != 2)
+                        continue;
+                if (streq(name, "size"))
+                        m->arc_size = v;
+                else if (streq(name, "c_min"))
+                        m->arc_min = v;
+                else if (streq(name, "c_max"))
+                        m->arc_max = v;
+        }
+        return cursor_error(&c);
+}
+
 int read_meminfo(MemInfo *ret) {
-        _cleanup_free_ char *text = NULL, *ksm = NULL;
+        _cleanup_free_ char *text = NULL, *ksm = NULL, *arc = NULL;
         uint64_t pages = 0;
         int r;
 
@@ -74,6 +94,8 @@ int read_meminfo(MemInfo *ret) {
         if (read_sysroot_file("/sys/kernel/mm/ksm/pages_sharing", &ksm) >= 0)
                 (void) parse_uint64(strstrip(ksm), UINT64_MAX / 4096, &pages);
         ret->ksm_shared = pages * 4096;
+        if (read_sysroot_file("/proc/spl/kstat/zfs/arcstats", &arc) >= 0)
+                (void) parse_arcstats(arc, ret);
         return 0;
 }
 
@@ -280,6 +302,55 @@ int read_uptime(uint64_t *ret_uptime, uint64_t *ret_idle) {
         if (r < 0)
                 return r;
         return parse_uptime(text, ret_uptime, ret_idle);
+}
+
+int parse_net_dev(const char *text, NetDev **ret, size_t *ret_n) {
+        Cursor c = CURSOR_INIT(text, strlen(text));
+        _cleanup_free_ char *line = NULL;
+        NetDev *devs = NULL;
+        size_t n = 0;
+
+        while (cursor_read_line_dup(&c, &line)) {
+                char *colon = strrchr(line, ':'), *name;
+                uint64_t f[9];
+
+                if (!colon)
+                        continue;
+                /* receive: bytes packets errs drop fifo frame compressed multicast; transmit: bytes ... */
+                if (sscanf(colon + 1, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+                           " %" SCNu64 " %" SCNu64 " %" SCNu64,
+                           &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7], &f[8]) != 9)
+                        continue;
+                *colon = 0;
+                name = skip_blanks(line);
+                if (isempty(name))
+                        continue;
+                devs = xreallocarray(devs, n + 1, sizeof(NetDev));
+                devs[n++] = (NetDev) { .name = xstrdup(name), .receive = f[0], .transmit = f[8] };
+        }
+        if (cursor_error(&c) < 0) {
+                net_dev_free(devs, n);
+                return cursor_error(&c);
+        }
+        *ret = devs;
+        *ret_n = n;
+        return 0;
+}
+
+int read_net_dev(NetDev **ret, size_t *ret_n) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_sysroot_file("/proc/net/dev", &text);
+        if (r < 0)
+                return r;
+        return parse_net_dev(text, ret, ret_n);
+}
+
+void net_dev_free(NetDev *devs, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(devs[i].name);
+        free(devs);
 }
 
 int parse_pid_stat(const char *text, uint64_t *ret_starttime, char *ret_state) {

@@ -15,6 +15,7 @@ typedef struct MemInfo {
         uint64_t total, free, available, used; /* used = MemTotal - MemAvailable */
         uint64_t swap_total, swap_free, swap_used;
         uint64_t ksm_shared;                   /* pages_sharing x 4096 */
+        uint64_t arc_size, arc_min, arc_max;   /* ZFS ARC (arcstats size, c_min, c_max); 0 without ZFS */
 } MemInfo;
 
 typedef struct CpuStat {
@@ -36,6 +37,8 @@ typedef struct LoadAvg {
 } LoadAvg;
 
 int parse_meminfo(const char *text, MemInfo *ret);
+/* Sets the arc_* fields from /proc/spl/kstat/zfs/arcstats (size, c_min, c_max). */
+int parse_arcstats(const char *text, MemInfo *m);
 int read_meminfo(MemInfo *ret);
 
 int parse_proc_stat(const char *text, CpuStat *ret);
@@ -52,6 +55,21 @@ int read_loadavg(LoadAvg *ret);
 
 int parse_uptime(const char *text, uint64_t *ret_uptime, uint64_t *ret_idle);
 int read_uptime(uint64_t *ret_uptime, uint64_t *ret_idle);
+
+/* Byte counters of one interface in /proc/net/dev. */
+typedef struct NetDev {
+        char *name;
+        uint64_t receive, transmit;
+} NetDev;
+
+/*
+ * Parses /proc/net/dev as upstream's read_proc_net_dev(): every line
+ * "<name>: <16 counters>"; other lines (the two headers) are skipped.
+ * Returns the interfaces in file order.
+ */
+int parse_net_dev(const char *text, NetDev **ret, size_t *ret_n);
+int read_net_dev(NetDev **ret, size_t *ret_n);
+void net_dev_free(NetDev *devs, size_t n);
 
 /*
  * Start time of a process (field 22 of /proc/<pid>/stat, in clock ticks)

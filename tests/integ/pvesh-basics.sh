@@ -2,7 +2,7 @@
 # pvesh: listing, output formats, usage, error handling (issue 3 contract).
 . "$(dirname "$0")/lib.sh"
 
-plan 21
+plan 27
 setup_root pve1
 
 out=$(pvesh ls /)
@@ -51,5 +51,14 @@ is "$rc" "255" "unknown option exits 255"
 
 out=$(pvesh set /nodes/pve1/config --startall-onboot-delay 301 2>&1); rc=$?
 like "$out" 'startall-onboot-delay: value must have a maximum value of 300' "range error names the parameter"
+
+# Completion and manual pages come from the same schema.
+is "$(COMP_LINE='pvesh get /nodes/' pvesh bashcomplete | head -n1)" "/nodes/pve1" "pvesh completes node names"
+is "$(COMP_LINE='pvesh get /nodes/pve1/con' pvesh bashcomplete | head -n1)" "/nodes/pve1/config" "pvesh completes paths"
+is "$(COMP_LINE='pvenode task l' pvenode bashcomplete | tr '\n' ' ')" "list log " "pvenode completes sub-commands"
+is "$(COMP_LINE='pvenode task list --source a' pvenode bashcomplete | tr '\n' ' ')" "archive active all " "enum values complete (schema order)"
+out=$(pvesh generate-manpage)
+like "$out" '^\.TH PVESH 1' "pvesh manual page"
+like "$out" '^\.SS pvesh set /nodes/\{node\}/config' "manual page lists API methods"
 
 done_testing

@@ -26,19 +26,20 @@ printf 'wakeonlan: 52:54:00:aa:bb:cc\n' >"$PVE_ROOT/etc/pve/nodes/pve2/config"
 printf 'wakeonlan: 52:54:00:00:00:01,bind-interface=veth0,broadcast-address=10.99.0.255\n' \
         >"$PVE_ROOT/etc/pve/nodes/pve1/config"
 
-cap=$(mktemp); on_exit "rm -f '$cap'"
+cap=$(mktemp); ready=$cap.ready; on_exit "rm -f '$cap' '$ready'"
 ip netns exec "$ns" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 9))
+open(sys.argv[1], "w").close()
 s.settimeout(10)
 data, addr = s.recvfrom(4096)
 sys.stdout.write(data.hex())
-' >"$cap" &
+' "$ready" >"$cap" &
 listener=$!
 on_exit "kill $listener"
-sleep 0.3
+for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.05; done
 
 out=$(ip netns exec "$ns" env PATH="$PATH" pvenode wakeonlan pve2 2>&1)
 is "$out" "Wake on LAN packet send for '52:54:00:aa:bb:cc'" "prints the MAC"

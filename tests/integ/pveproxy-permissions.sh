@@ -11,7 +11,10 @@ login nobody@pve nopass123 || { echo "not ok - login"; exit 1; }
 
 # Methods any signed-in user may call, as upstream ("user => 'all'"): directory
 # indexes, versions and lists that are filtered to what the caller may see.
-readonly_for_all='^GET (/|/version|/nodes|/nodes/\{node\}|/nodes/\{node\}/version|/access|/access/permissions|/access/users|/access/groups|/access/roles|/access/roles/\{roleid\}|/access/acl)$'
+readonly_for_all='^GET (/|/version|/nodes|/nodes/\{node\}|/nodes/\{node\}/version|/access|/access/permissions|/access/users|/access/groups|/access/roles|/access/roles/\{roleid\}|/access/acl|/cluster|/cluster/metrics|/nodes/\{node\}/tasks|/nodes/\{node\}/tasks/\{upid\})$'
+
+# A finished task of root@pam, for the task methods.
+upid=$("$PVEHOST_HELPERS/test-task" --sync --type srvreload --id perm --lines 1 | tail -n1)
 
 mapfile -t methods < <("$PVEHOST_LIST_METHODS" | sort -u)
 plan $((${#methods[@]} * 2 + 1))
@@ -21,7 +24,7 @@ is "$(api GET /access/users | cut -d' ' -f2- | jq -c '[.data[].userid]')" '["nob
 
 for line in "${methods[@]}"; do
         read -r verb template kind <<<"$line"
-        path=$(sed -e "s/{node}/$PVE_NODENAME/g" -e 's/{userid}/root@pam/g' -e 's/{[a-z-]*}/item1/g' <<<"$template")
+        path=$(sed -e "s/{node}/$PVE_NODENAME/g" -e 's/{userid}/root@pam/g' -e "s/{upid}/$upid/g" -e 's/{[a-z-]*}/item1/g' <<<"$template")
 
         status=$(TICKET= api "$verb" "$path" | cut -d' ' -f1)
         if [ "$kind" = world ]; then

@@ -51,13 +51,53 @@ struct Server {
  * also guards the cached access files. The world-callable methods (login,
  * realm list) take no lock: a slow PAM check must not stall the API.
  */
+#define TICKET_CACHE_SIZE 32
+
+/* A ticket whose signature was checked; its age is still checked on every use. */
+typedef struct VerifiedTicket {
+        char *ticket;
+        char *userid;
+} VerifiedTicket;
+
 static struct {
         pthread_mutex_t lock;
         UserConfig cfg;
         json_t *token_secrets;
         struct timespec cfg_mtime, tokens_mtime;
         bool loaded;
+        VerifiedTicket tickets[TICKET_CACHE_SIZE]; /* RSA verification is the most costly step of a request */
+        unsigned next_ticket;
 } state = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* ticket_verify() with a cache of recently verified tickets; called with state.lock held. */
+static int verify_ticket_cached(const AuthKeys *keys, const char *ticket, int64_t now, char **ret_userid) {
+        _cleanup_free_ char *userid = NULL;
+        int64_t issued;
+        int r;
+
+        for (unsigned i = 0; i < TICKET_CACHE_SIZE; i++) {
+                VerifiedTicket *v = &state.tickets[i];
+
+                if (!v->ticket || !streq(v->ticket, ticket))
+                        continue;
+                /* The signature is known good; the validity window moves on. */
+                if (ticket_split(ticket, NULL, NULL, &issued, NULL) < 0 ||
+                    now - issued <= -TICKET_GRACE_PERIOD || now - issued >= TICKET_LIFETIME)
+                        return -EACCES;
+                *ret_userid = xstrdup(v->userid);
+                return 0;
+        }
+        r = ticket_verify(keys, ticket, now, &userid);
+        if (r < 0)
+                return r;
+        VerifiedTicket *slot = &state.tickets[state.next_ticket++ % TICKET_CACHE_SIZE];
+        free(slot->ticket);
+        free(slot->userid);
+        slot->ticket = xstrdup(ticket);
+        slot->userid = xstrdup(userid);
+        *ret_userid = TAKE_PTR(userid);
+        return 0;
+}
 
 static struct timespec file_mtime(const char *rel) {
         _cleanup_free_ char *path = root_path(rel);
@@ -72,9 +112,12 @@ static bool timespec_eq(struct timespec a, struct timespec b) {
         return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
-/* Re-reads user.cfg and token.cfg when they changed; called with state.lock held. */
-static int refresh_access_files(char **reterr) {
-        struct timespec cfg_mtime = file_mtime(USER_CFG_PATH), tokens_mtime = file_mtime(TOKEN_CFG_PATH);
+/*
+ * Re-reads user.cfg (and token.cfg, when a token is to be checked) if they
+ * changed; called with state.lock held.
+ */
+static int refresh_access_files(bool tokens, char **reterr) {
+        struct timespec cfg_mtime = file_mtime(USER_CFG_PATH);
         int r;
 
         if (!state.loaded || !timespec_eq(cfg_mtime, state.cfg_mtime)) {
@@ -87,7 +130,12 @@ static int refresh_access_files(char **reterr) {
                 state.cfg = cfg;
                 state.cfg_mtime = cfg_mtime;
         }
-        if (!state.loaded || !timespec_eq(tokens_mtime, state.tokens_mtime)) {
+        state.loaded = true;
+        if (!tokens)
+                return 0;
+
+        struct timespec tokens_mtime = file_mtime(TOKEN_CFG_PATH);
+        if (!state.token_secrets || !timespec_eq(tokens_mtime, state.tokens_mtime)) {
                 json_t *secrets;
 
                 r = access_secrets_load(TOKEN_CFG_PATH, &secrets, reterr);
@@ -97,7 +145,6 @@ static int refresh_access_files(char **reterr) {
                 state.token_secrets = secrets;
                 state.tokens_mtime = tokens_mtime;
         }
-        state.loaded = true;
         return 0;
 }
 
@@ -282,15 +329,15 @@ static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, c
         const AuthKeys *keys;
         int64_t t = (int64_t) time(NULL);
 
-        if (refresh_access_files(&err) < 0) {
-                log_error("%s", err);
-                return AUTH_ERROR;
-        }
         ticket = auth_value(cookie, "PVEAuthCookie") ?: auth_value(authz, "PVEAuthCookie");
         if (!ticket)
                 token = auth_value(authz, "PVEAPIToken");
         if (!ticket && !token)
                 return AUTH_MISSING;
+        if (refresh_access_files(token != NULL, &err) < 0) {
+                log_error("%s", err);
+                return AUTH_ERROR;
+        }
 
         if (token) {
                 if (access_check_token(&state.cfg, state.token_secrets, token, t, &authid, &err) < 0) {
@@ -303,7 +350,7 @@ static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, c
                         log_error("%s", err);
                         return AUTH_ERROR;
                 }
-                if (ticket_verify(keys, ticket, t, &authid) < 0 ||
+                if (verify_ticket_cached(keys, ticket, t, &authid) < 0 ||
                     user_config_check_enabled(&state.cfg, authid, t, &err) < 0) {
                         log_info("authentication failure: %s", err ?: "invalid ticket");
                         return AUTH_FAILED;
@@ -560,7 +607,7 @@ int server_start(const ServerOptions *o, Server **ret, char **reterr) {
                         server_stop(s);
                         return fd;
                 }
-                d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TLS | MHD_ALLOW_SUSPEND_RESUME |
+                d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TLS | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
                                              MHD_USE_ERROR_LOG,
                                      0, NULL, NULL, on_request, s,
                                      MHD_OPTION_LISTEN_SOCKET, fd,
@@ -570,7 +617,7 @@ int server_start(const ServerOptions *o, Server **ret, char **reterr) {
                                      MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_CONNECTION_LIMIT,
                                      MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT,
-                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 64 * 1024,
+                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 16 * 1024,
                                      MHD_OPTION_STRICT_FOR_CLIENT, 1,
                                      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -599,6 +646,11 @@ void server_stop(Server *s) {
         user_config_done(&state.cfg);
         json_decref(state.token_secrets);
         state.token_secrets = NULL;
+        for (unsigned i = 0; i < TICKET_CACHE_SIZE; i++) {
+                free(state.tickets[i].ticket);
+                free(state.tickets[i].userid);
+                state.tickets[i] = (VerifiedTicket) {};
+        }
         state.loaded = false;
         pthread_mutex_unlock(&state.lock);
 }

@@ -8,7 +8,7 @@ need_cmd openssl
 need_cmd python3
 stress=$(dirname "$0")/http-stress.py
 
-plan 57
+plan 58
 setup_root pve1
 pvesh create /access/users --userid admin@pve --password adminpass1 >/dev/null
 pvesh set /access/acl --path / --roles Administrator --users admin@pve
@@ -128,6 +128,13 @@ custom=$(openssl x509 -noout -fingerprint -sha256 -in "$local_dir/pveproxy-ssl.p
 is "$("$stress" reuse 127.0.0.1 "$PORT" /api2/json/version "$TICKET" "$PROXY_PID")" "200 200 200" \
         "SIGHUP reload keeps an open connection working"
 is "$(fingerprint)" "$custom" "new connections get the custom certificate after SIGHUP"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=noreload.example -keyout "$local_dir/pveproxy-ssl.key.new" \
+        -out "$local_dir/pveproxy-ssl.pem.new" 2>/dev/null
+mv "$local_dir/pveproxy-ssl.key.new" "$local_dir/pveproxy-ssl.key"
+mv "$local_dir/pveproxy-ssl.pem.new" "$local_dir/pveproxy-ssl.pem"
+sleep 3
+is "$(fingerprint)" "$(openssl x509 -noout -fingerprint -sha256 -in "$local_dir/pveproxy-ssl.pem")" \
+        "replaced certificate files are picked up without SIGHUP"
 kill -TERM "$PROXY_PID"
 wait "$PROXY_PID"
 is "$?" 0 "SIGTERM stops pveproxy cleanly"

@@ -9,8 +9,9 @@
  * As upstream's PVE::Daemon: "start" forks into the background and returns
  * when the server listens, "status" prints "running" or "stopped", "stop"
  * sends SIGTERM and waits. SIGHUP reloads the certificate without dropping
- * connections. --listen (repeatable) is a pvehost extension; the default is
- * [::]:8006 and 0.0.0.0:8006.
+ * connections; changed certificate files (an upload through the API) are
+ * picked up within seconds without it. --listen (repeatable) is a pvehost
+ * extension; the default is [::]:8006 and 0.0.0.0:8006.
  */
 
 #include <errno.h>
@@ -41,6 +42,7 @@
 
 #define PID_FILE "/var/run/pveproxy/pveproxy.pid"
 #define STOP_TIMEOUT_SEC 10
+#define CERT_CHECK_INTERVAL_SEC 2 /* new certificate files are picked up without SIGHUP after this */
 #define EXIT_ERROR 255
 
 static bool arg_foreground;
@@ -193,10 +195,12 @@ static int serve(int ready_fd) {
         }
 
         for (;;) {
-                sig = sigwaitinfo(&mask, NULL);
+                sig = sigtimedwait(&mask, NULL, &(struct timespec) { .tv_sec = CERT_CHECK_INTERVAL_SEC });
                 if (sig < 0 && errno == EINTR)
                         continue;
-                if (sig != SIGHUP)
+                if (sig < 0 && !tls_files_changed())
+                        continue; /* timeout, certificate files unchanged */
+                if (sig >= 0 && sig != SIGHUP)
                         break;
                 err = mfree(err);
                 if (tls_reload(&err) < 0)

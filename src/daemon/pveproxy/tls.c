@@ -5,12 +5,14 @@
 #include <gnutls/x509.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "basic/alloc.h"
 #include "basic/fileio.h"
 #include "basic/rootdir.h"
+#include "basic/strbuf.h"
 #include "basic/strutil.h"
 #include "daemon/pveproxy/tls.h"
 #include "sys/nodename.h"
@@ -28,6 +30,31 @@ typedef struct CertSet {
 
 static _Atomic(CertSet *) current;
 static pthread_mutex_t reload_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *files_signature; /* of the certificate files at the last reload */
+
+/* Existence, size and modification time of every file the choice depends on. */
+static char *certificate_files_signature(void) {
+        static const char *const files[] = { "pveproxy-ssl.pem", "pveproxy-ssl.key", "pve-ssl.pem", "pve-ssl.key" };
+        StrBuf sb = STRBUF_INIT;
+
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *path = root_pathf("/etc/pve/local/%s", files[i]);
+                struct stat st;
+
+                if (stat(path, &st) < 0)
+                        strbuf_adds(&sb, "-;");
+                else
+                        strbuf_addf(&sb, "%lld.%09ld:%lld;", (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                                    (long long) st.st_size);
+        }
+        return strbuf_detach(&sb, NULL);
+}
+
+bool tls_files_changed(void) {
+        _cleanup_free_ char *sig = certificate_files_signature();
+
+        return !streq_ptr(sig, files_signature);
+}
 
 static void cert_set_free(CertSet *s) {
         for (unsigned i = 0; i < s->n_chain; i++)
@@ -101,6 +128,8 @@ int tls_reload(char **reterr) {
         CertSet *s;
         int r;
 
+        free(files_signature);
+        files_signature = certificate_files_signature();
         r = load_pair(use_custom ? custom : node, use_custom ? custom_key : node_key, &s, reterr);
         if (r < 0)
                 return r;
@@ -133,6 +162,7 @@ int tls_certificate_callback(gnutls_session_t session, const gnutls_datum_t *req
 void tls_release_all(void) {
         CertSet *s = atomic_exchange(&current, NULL);
 
+        files_signature = mfree(files_signature);
         while (s) {
                 CertSet *older = s->older;
                 cert_set_free(s);

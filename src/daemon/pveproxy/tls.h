@@ -13,9 +13,16 @@
  */
 
 #include <gnutls/abstract.h>
+#include <stdbool.h>
 
 /* Loads the certificate to serve. Returns 0 or -errno with a message. */
 int tls_reload(char **reterr);
+/*
+ * True when the certificate files changed since the last tls_reload() (a
+ * custom certificate appeared or went away, or the served one was
+ * replaced), so the daemon picks up an upload without a restart.
+ */
+bool tls_files_changed(void);
 /* The file the current certificate came from. */
 const char *tls_certificate_path(void);
 /* For MHD_OPTION_HTTPS_CERT_CALLBACK (a gnutls_certificate_retrieve_function2). */

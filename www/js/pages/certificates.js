@@ -18,7 +18,7 @@ function UploadDialog({ node, onClose, onDone }) {
         const submit = async (e) => {
                 e.preventDefault();
                 const ok = await run(() => api.call("POST", `/nodes/${node}/certificates/custom`,
-                        { certificates: cert, key, force: true, restart: true }));
+                        { certificates: cert, key, force: true }));
                 if (ok) onDone();
         };
         return html`<${Dialog} title="Upload custom certificate" onClose=${onClose}>
@@ -55,7 +55,7 @@ function CertificateInfo({ node }) {
         ];
         const hasCustom = (info.data || []).some((c) => c.filename === "pveproxy-ssl.pem");
         const remove = async () => {
-                if (await run(() => api.call("DELETE", `/nodes/${node}/certificates/custom`, { restart: true }))) info.reload();
+                if (await run(() => api.call("DELETE", `/nodes/${node}/certificates/custom`))) info.reload();
         };
         return html`<section class="panel" aria-labelledby="certs-h">
                 <h2 id="certs-h">Certificates</h2>

@@ -111,7 +111,7 @@ function ApplyDialog({ node, onClose, onApplied }) {
                         off, it is rolled back automatically after ${ROLLBACK_SECONDS} seconds unless you confirm it.</p>
                         <div class="toolbar"><button type="button" onClick=${onClose}>Cancel</button>
                         <button class="primary" type="button" onClick=${apply} disabled=${busy}>Apply</button></div>`}
-                ${phase === "confirm" && html`<p>The new configuration is active. Keep it?</p>
+                ${phase === "confirm" && html`<p>The new configuration is being applied (see the task log). Keep it?</p>
                         <p role="timer" aria-live="polite">Rolling back in <span class="countdown">${left}</span> seconds.</p>
                         <div class="toolbar"><button class="primary" type="button" onClick=${keep} disabled=${busy}>Keep configuration</button>
                         <button type="button" onClick=${() => setShowLog(true)}>Show task log</button></div>`}

@@ -646,6 +646,13 @@ static int check_token_access(ApiCall *call) {
         return require(call, is_self_or_manager(call, api_param_str(call, "userid")));
 }
 
+/* The access check of the token methods, then the caller's view of user.cfg. */
+static int token_config_view(ApiCall *call, ConfigView *v) {
+        int r = check_token_access(call);
+
+        return r < 0 ? r : config_view(call, v);
+}
+
 static int list_tokens(ApiCall *call, json_t **ret) {
         _cleanup_(config_view_done) ConfigView v = {};
         const char *userid = api_param_str(call, "userid");
@@ -653,9 +660,7 @@ static int list_tokens(ApiCall *call, json_t **ret) {
         json_t *list;
         int r;
 
-        r = check_token_access(call);
-        if (r >= 0)
-                r = config_view(call, &v);
+        r = token_config_view(call, &v);
         if (r < 0)
                 return r;
         u = user_config_find_user(v.cfg, userid);
@@ -682,9 +687,7 @@ static int read_token(ApiCall *call, json_t **ret) {
         const AccessToken *t;
         int r;
 
-        r = check_token_access(call);
-        if (r >= 0)
-                r = config_view(call, &v);
+        r = token_config_view(call, &v);
         if (r < 0)
                 return r;
         t = user_config_find_token(v.cfg, id);

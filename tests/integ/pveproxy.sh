@@ -8,7 +8,7 @@ need_cmd openssl
 need_cmd python3
 stress=$(dirname "$0")/http-stress.py
 
-plan 58
+plan 62
 setup_root pve1
 pvesh create /access/users --userid admin@pve --password adminpass1 >/dev/null
 pvesh set /access/acl --path / --roles Administrator --users admin@pve
@@ -128,6 +128,18 @@ custom=$(openssl x509 -noout -fingerprint -sha256 -in "$local_dir/pveproxy-ssl.p
 is "$("$stress" reuse 127.0.0.1 "$PORT" /api2/json/version "$TICKET" "$PROXY_PID")" "200 200 200" \
         "SIGHUP reload keeps an open connection working"
 is "$(fingerprint)" "$custom" "new connections get the custom certificate after SIGHUP"
+# 25 wrong passwords at once: all answered late, and the source is then refused for a while.
+start=$(date +%s)
+for i in $(seq 25); do
+        curl -sk -o /dev/null -w '%{http_code}\n' "$BASE/api2/json/access/ticket" -d username=admin@pve -d password=wrong$i &
+done >"$PVE_ROOT/guess.out"
+wait
+is "$(sort "$PVE_ROOT/guess.out" | uniq -c | awk '{ print $2 }' | tr '\n' ' ')" "401 " "25 parallel guesses all refused"
+[ $(($(date +%s) - start)) -lt 20 ] && pass "delayed answers do not hold server threads" || fail "guessing took $(($(date +%s) - start)) s"
+is "$(curl -sk -o /dev/null -w '%{http_code}' "$BASE/api2/json/access/ticket" -d username=admin@pve -d password=adminpass1)" 429 \
+        "after 20 failures the source gets 429, even with the right password"
+is "$(api GET /version | cut -d' ' -f1)" 200 "an existing ticket keeps working"
+
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=noreload.example -keyout "$local_dir/pveproxy-ssl.key.new" \
         -out "$local_dir/pveproxy-ssl.pem.new" 2>/dev/null
 mv "$local_dir/pveproxy-ssl.key.new" "$local_dir/pveproxy-ssl.key"

@@ -239,6 +239,7 @@ static void test_tickets_and_csrf(void **state) {
         /* The keys persist: a reload verifies tickets issued before. */
         auth_keys_done(&k);
         assert_int_equal(auth_keys_load(&k, &err), 0);
+        user = mfree(user);
         assert_int_equal(ticket_verify(&k, ticket, t + 60, &user), 0);
         assert_true(csrf_token_verify(&k, "alice@pve", csrf, t + 10));
         auth_keys_done(&k);

@@ -129,10 +129,10 @@ static int check_declared_permission(ApiCall *call) {
 }
 
 int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, json_t *raw_params, json_t **ret) {
-        _cleanup_json_ json_t *path_params = NULL, *merged = NULL, *errors = json_object();
+        _cleanup_json_ json_t *path_params = NULL, *merged = NULL;
         const ApiMethod *m;
         const char *k;
-        json_t *v, *data = NULL;
+        json_t *v;
         int r;
 
         *ret = NULL;
@@ -141,25 +141,35 @@ int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, 
         if (r < 0)
                 return api_error(call, 501, "Method '%s %s' not implemented", api_http_method_to_string(http_method),
                                  call->path);
-        call->method = m;
 
         /* Path parameters override parameters of the same name, as upstream. */
         merged = raw_params ? json_deep_copy(raw_params) : json_object();
         json_object_foreach(path_params, k, v)
                 json_object_set(merged, k, v);
+        return api_call_invoke_method(call, m, merged, ret);
+}
 
+int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params, json_t **ret) {
+        _cleanup_json_ json_t *errors = json_object(), *empty = json_object();
+        json_t *data = NULL;
+        int r;
+
+        *ret = NULL;
+        call->method = m;
+        if (!call->path)
+                call->path = xstrdup(m->path);
         /*
          * As upstream, the declared permission is checked before the parameters are
          * verified (with the raw values filling ACL path placeholders), so a caller
          * without the privilege learns nothing about valid parameters.
          */
-        call->params = json_incref(merged);
+        call->params = json_incref(raw_params ?: empty);
         r = check_declared_permission(call);
         json_decref(TAKE_PTR(call->params));
         if (r < 0)
                 return r;
 
-        call->params = api_check_object(m->parameters, false, merged, "", errors);
+        call->params = api_check_object(m->parameters, false, raw_params ?: empty, "", errors);
         if (!call->params) {
                 call->error.status = 400;
                 call->error.message = xstrdup("Parameter verification failed.");

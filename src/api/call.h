@@ -52,6 +52,11 @@ void api_call_done(ApiCall *call);
  * call->error describing the problem (status 400/403/404/500/501 as upstream).
  */
 int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, json_t *raw_params, json_t **ret);
+/*
+ * Runs a method found by other means (a command-line program's own method):
+ * validation, permission check and handler as api_call_invoke().
+ */
+int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params, json_t **ret);
 
 /* Records an error (the first one wins) and returns a negative errno matching the status. */
 int api_error(ApiCall *call, int status, const char *fmt, ...) _printf_(3, 4);

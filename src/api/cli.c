@@ -412,8 +412,10 @@ void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const cha
 /* ---- programs ----------------------------------------------------------- */
 
 static const ApiMethod *command_method(const CliCommand *c) {
-        const ApiMethod *m = NULL;
+        const ApiMethod *m = c->method;
 
+        if (m)
+                return m;
         API_FOREACH_METHOD(x)
                 if (x->http_method == c->http_method && streq(x->path, c->path))
                         m = x;
@@ -422,7 +424,7 @@ static const ApiMethod *command_method(const CliCommand *c) {
 
 /* Path parameters that the program fills in itself (the local node). */
 static char **implicit_params(const CliCommand *c) {
-        _cleanup_strv_free_ char **segs = strv_split(c->path, "/");
+        _cleanup_strv_free_ char **segs = strv_split(c->method ? c->method->path : c->path, "/");
         char **implicit = new0(char *, 1);
 
         STRV_FOREACH(s, segs)
@@ -577,7 +579,9 @@ static int run_command(const CliProgram *prog, const CliCommand *c, char **argv)
                 json_object_del(params, *x);
 
         api_call_init(&call, API_ROOT_AUTHID, API_CALL_CLI);
-        {
+        if (c->method)
+                r = api_call_invoke_method(&call, c->method, params, &result);
+        else {
                 _cleanup_free_ char *path = api_path_expand(c->path, params);
 
                 r = api_call_invoke(&call, c->http_method, path, params, &result);

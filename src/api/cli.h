@@ -43,6 +43,8 @@ struct CliCommand {
         CliPrint print;            /* NULL: print the result if output_options, else nothing */
         const char *const *extra_options; /* parameters that exist only on the command line */
         const ApiSchema *cli_params;      /* their schema */
+        /* Instead of path: a method of this program only, not part of the API (upstream's CLI-only methods). */
+        const ApiMethod *method;
 };
 
 #define CLI_ARGS(...) ((const char *const[]) { __VA_ARGS__, NULL })

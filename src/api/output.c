@@ -105,6 +105,22 @@ static double json_as_number(const json_t *v) {
         return d;
 }
 
+/* Upstream's render_yaml(): the YAML document without its "---" start line. */
+static char *render_yaml(const json_t *v) {
+        char *buf = NULL, *text;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        if (!f)
+                oom();
+        output_yaml(f, v);
+        if (fclose(f) != 0)
+                oom();
+        text = xstrdup(startswith(buf, "---\n") ?: startswith(buf, "--- ") ?: buf);
+        free(buf);
+        return text;
+}
+
 char *output_value_text(const json_t *v, const ApiSchema *s, const OutputOptions *o) {
         if (!v || json_is_null(v))
                 return xstrdup("");
@@ -124,6 +140,8 @@ char *output_value_text(const json_t *v, const ApiSchema *s, const OutputOptions
                                 return xasprintf("%.2f%%", d * 100);
                         if (streq(s->renderer, "bytes"))
                                 return render_bytes(d);
+                        if (streq(s->renderer, "yaml"))
+                                return render_yaml(v);
                 }
         }
         if (json_is_object(v) || json_is_array(v) || json_is_boolean(v))

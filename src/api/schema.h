@@ -79,7 +79,7 @@ struct ApiSchema {
         /* Presentation. */
         const char *typetext;          /* usage text instead of the generated one */
         const char *format_description; /* e.g. "XX:XX:XX:XX:XX:XX" */
-        const char *renderer;          /* text output: timestamp, bytes, duration, fraction_as_percentage */
+        const char *renderer;          /* text output: timestamp, bytes, duration, fraction_as_percentage, yaml */
         const char *title;             /* column title in text tables */
         const char *child_link;        /* index results: "{name}", the key naming children */
         bool sensitive;                /* never echoed back (passwords, tokens) */

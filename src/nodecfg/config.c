@@ -223,25 +223,42 @@ char *node_config_format(const NodeConfig *c, char **reterr) {
         return strbuf_detach(&out, NULL);
 }
 
-/* Adds the domains of one key, failing on a domain another key already has. */
-static int add_domains(json_t *seen, char *const *domains, const char *key, char **reterr) {
-        STRV_FOREACH(d, domains) {
-                _cleanup_free_ char *lower = ascii_strlower(xstrdup(*d));
-                const char *other = json_object_get_string(seen, lower);
+void node_acme_config_done(NodeAcmeConfig *c) {
+        for (size_t i = 0; i < c->n_domains; i++) {
+                free(c->domains[i].key);
+                free(c->domains[i].domain);
+                free(c->domains[i].plugin);
+                free(c->domains[i].alias);
+        }
+        free(c->domains);
+        free(c->account);
+        *c = (NodeAcmeConfig) {};
+}
 
-                if (other) {
+/* Adds a domain, failing on one another key already has. */
+static int add_domain(NodeAcmeConfig *c, const char *key, const char *domain, const char *plugin, const char *alias,
+                      char **reterr) {
+        _cleanup_free_ char *lower = ascii_strlower(xstrdup(domain));
+
+        for (size_t i = 0; i < c->n_domains; i++)
+                if (streq(c->domains[i].domain, lower)) {
                         *reterr = xasprintf("duplicate domain '%s' in ACME config properties '%s' and '%s'", lower,
-                                            key, other);
+                                            key, c->domains[i].key);
                         return -EINVAL;
                 }
-                json_object_set_new(seen, lower, json_string(key));
-        }
+        c->domains = xreallocarray(c->domains, c->n_domains + 1, sizeof(NodeAcmeDomain));
+        c->domains[c->n_domains++] = (NodeAcmeDomain) {
+                .key = xstrdup(key),
+                .domain = TAKE_PTR(lower),
+                .plugin = xstrdup(plugin ?: "standalone"),
+                .alias = alias ? xstrdup(alias) : NULL,
+        };
         return 0;
 }
 
-int node_config_verify(const NodeConfig *c, char **reterr) {
-        _cleanup_json_ json_t *seen = json_object();
-        const char *acme = json_object_get_string(c->values, "acme");
+int node_config_acme(const NodeConfig *nc, NodeAcmeConfig *ret, char **reterr) {
+        _cleanup_(node_acme_config_done) NodeAcmeConfig c = {};
+        const char *acme = json_object_get_string(nc->values, "acme");
         int r;
 
         if (acme) {
@@ -251,22 +268,52 @@ int node_config_verify(const NodeConfig *c, char **reterr) {
                 r = propstr_parse(node_acme_keys, acme, "acme", &parsed, reterr);
                 if (r < 0)
                         return r;
+                if (json_object_get_string(parsed, "account"))
+                        c.account = xstrdup(json_object_get_string(parsed, "account"));
                 domains = api_split_list(json_object_get_string(parsed, "domains"));
-                r = add_domains(seen, domains, "acme", reterr);
-                if (r < 0)
-                        return r;
+                STRV_FOREACH(d, domains) {
+                        r = add_domain(&c, "acme", *d, NULL, NULL, reterr);
+                        if (r < 0)
+                                return r;
+                }
         }
         for (int i = 0; i < NODE_ACME_DOMAINS; i++) {
                 _cleanup_free_ char *key = xasprintf("acmedomain%d", i);
                 _cleanup_json_ json_t *parsed = NULL;
-                const char *v = json_object_get_string(c->values, key);
+                const char *v = json_object_get_string(nc->values, key);
 
                 if (!v)
                         continue;
                 r = propstr_parse(node_acme_domain_keys, v, key, &parsed, reterr);
                 if (r < 0)
                         return r;
-                r = add_domains(seen, STRV_MAKE(json_object_get_string(parsed, "domain")), key, reterr);
+                r = add_domain(&c, key, json_object_get_string(parsed, "domain"),
+                               json_object_get_string(parsed, "plugin"), json_object_get_string(parsed, "alias"),
+                               reterr);
+                if (r < 0)
+                        return r;
+        }
+        if (!c.account)
+                c.account = xstrdup("default");
+        *ret = c;
+        c = (NodeAcmeConfig) {};
+        return 0;
+}
+
+/* Weak: a program may link no area that registers a check. */
+extern const NodeConfigCheck __start_pvehost_nodecfg_checks[] __attribute__((weak));
+extern const NodeConfigCheck __stop_pvehost_nodecfg_checks[] __attribute__((weak));
+
+int node_config_verify(const NodeConfig *c, char **reterr) {
+        _cleanup_(node_acme_config_done) NodeAcmeConfig acme = {};
+        int r;
+
+        r = node_config_acme(c, &acme, reterr);
+        if (r < 0)
+                return r;
+        for (const NodeConfigCheck *check = __start_pvehost_nodecfg_checks; check < __stop_pvehost_nodecfg_checks;
+             check++) {
+                r = (*check)(c, reterr);
                 if (r < 0)
                         return r;
         }

@@ -81,10 +81,43 @@ char *node_config_format(const NodeConfig *c, char **reterr);
 void node_config_done(NodeConfig *c);
 
 /*
- * Cross-key checks upstream runs on every write: ACME domains unique across
- * "acme" and "acmedomainN" (case-insensitively).
+ * Cross-key checks upstream runs on every write: the ACME settings read
+ * (node_config_acme()), then the checks other areas registered (the ACME
+ * area: every acmedomainN plugin exists).
  */
 int node_config_verify(const NodeConfig *c, char **reterr);
+
+typedef struct NodeAcmeDomain {
+        char *key;     /* the property it comes from: "acme", "acmedomain0", ... */
+        char *domain;  /* lower-cased */
+        char *plugin;  /* "standalone" unless set */
+        char *alias;   /* DNS alias (CNAME delegation), or NULL */
+} NodeAcmeDomain;
+
+typedef struct NodeAcmeConfig {
+        char *account; /* "default" unless set */
+        NodeAcmeDomain *domains;
+        size_t n_domains;
+} NodeAcmeConfig;
+
+/*
+ * The ACME settings as upstream's get_acme_conf() reads them: the domains
+ * of "acme" (standalone plugin) and of "acmedomain0..5", each unique across
+ * all keys, case-insensitively ("duplicate domain 'x' in ACME config
+ * properties 'acmedomain1' and 'acme'").
+ */
+int node_config_acme(const NodeConfig *c, NodeAcmeConfig *ret, char **reterr);
+void node_acme_config_done(NodeAcmeConfig *c);
+
+/*
+ * A further check of node_config_verify(), registered by an area that owns
+ * what a key refers to: returns 0 or a negative errno with a message.
+ */
+typedef int (*NodeConfigCheck)(const NodeConfig *c, char **reterr);
+
+#define NODE_CONFIG_REGISTER_CHECK(fn)                                                                  \
+        _section_("pvehost_nodecfg_checks") _used_ _retain_ __attribute__((aligned(8)))                 \
+        static const NodeConfigCheck _nodecfg_check_##fn = (fn)
 
 /* Lock taken around read-modify-write cycles, as upstream's /var/lock/pvenode.lock. */
 char *node_config_lock_path(void);

@@ -11,9 +11,9 @@
 #include "basic/rootdir.h"
 #include "basic/strv.h"
 #include "nodecfg/status.h"
+#include "sys/efi.h"
 
 #define CPU_SAMPLE_INTERVAL (100 * USEC_PER_MSEC)
-#define SECUREBOOT_EFIVAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
 static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
 static CpuStat last_sample;
@@ -48,16 +48,12 @@ out:
 }
 
 static void read_boot_info(NodeStatus *st) {
-        _cleanup_free_ char *efi = sysroot_path("/sys/firmware/efi");
-        _cleanup_free_ char *var = sysroot_path(SECUREBOOT_EFIVAR), *data = NULL;
-        size_t len;
+        EfiBootInfo info;
 
-        st->efi = dir_exists(efi);
-        /* efivars: 4 bytes of attributes, then the value. */
-        if (st->efi && read_full_file(var, 64, &data, &len) >= 0 && len >= 5) {
-                st->secureboot_known = true;
-                st->secureboot = data[4] == 1;
-        }
+        efi_boot_info_read(&info);
+        st->efi = info.efi;
+        st->secureboot_known = info.secureboot_known;
+        st->secureboot = info.secureboot;
 }
 
 int node_status_read(NodeStatus *ret) {

@@ -6,6 +6,7 @@
  * that computes a config digest.
  */
 
+#include <nettle/hmac.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
@@ -32,4 +33,12 @@ void sha256(const void *data, size_t len, uint8_t ret[static SHA256_SIZE]) {
         sha256_init(&ctx);
         sha256_update(&ctx, len, data);
         sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
+}
+
+void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t ret[static SHA256_SIZE]) {
+        struct hmac_sha256_ctx ctx;
+
+        hmac_sha256_set_key(&ctx, key_len, key);
+        hmac_sha256_update(&ctx, len, data);
+        hmac_sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
 }

@@ -12,3 +12,5 @@
 /* Lower-case hex SHA-1, as upstream's config digests (Digest::SHA::sha1_hex). */
 void sha1_hex(const void *data, size_t len, char ret[static SHA1_HEX_SIZE]);
 void sha256(const void *data, size_t len, uint8_t ret[static SHA256_SIZE]);
+/* HMAC-SHA256 (RFC 2104), as JWS "HS256" uses it. */
+void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, uint8_t ret[static SHA256_SIZE]);

@@ -19,10 +19,16 @@
  *                                                  .body_len = n, .timeout = 5 * USEC_PER_SEC },
  *                              &resp, &err);
  *         if (r >= 0 && resp.status / 100 != 2) ...
+ *
+ * Server certificates are verified against the PEM bundle named by the
+ * environment variable SSL_CERT_FILE (and the directory SSL_CERT_DIR) when
+ * set, else against the system's CA store, as the curl tool does. Proxies
+ * come from the usual environment variables (https_proxy, no_proxy).
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "basic/strbuf.h"
 #include "basic/time-util.h"
@@ -37,14 +43,17 @@ typedef struct HttpRequest {
         size_t body_len;
         usec_t timeout;          /* for the whole request, connecting included; 0: none */
         bool insecure;           /* accept any certificate and host name */
+        bool https_only;         /* refuse other URL schemes, also when redirected */
+        size_t max_body;         /* bodies are cut after this many bytes; 0: HTTP_RESPONSE_MAX */
 } HttpRequest;
 
 typedef struct HttpResponse {
         long status;             /* HTTP status code */
-        StrBuf body;             /* at most HTTP_RESPONSE_MAX bytes; longer bodies are cut */
+        char **headers;          /* "Name: value" lines of the final response */
+        StrBuf body;             /* at most max_body bytes; longer bodies are cut */
 } HttpResponse;
 
-#define HTTP_RESPONSE_INIT { .status = 0, .body = STRBUF_INIT }
+#define HTTP_RESPONSE_INIT { .status = 0, .headers = NULL, .body = STRBUF_INIT }
 #define HTTP_RESPONSE_MAX (64 * 1024)
 
 /* Loads libcurl (-EOPNOTSUPP with a message when missing) and makes a client. */
@@ -64,6 +73,21 @@ int http_client_send(HttpClient *c, const HttpRequest *req, HttpResponse *ret, c
 void http_client_cancel(HttpClient *c);
 
 void http_response_done(HttpResponse *r);
+
+/* The value of the first response header of that name (case-insensitive), or NULL. */
+const char *http_response_header(const HttpResponse *r, const char *name);
+/*
+ * The targets of every "Link: <url>;rel=\"<rel>\"" header with the given
+ * relation, in order (RFC 8288; ACME uses "up" and "index").
+ */
+char **http_response_links(const HttpResponse *r, const char *rel);
+/*
+ * The Retry-After header (RFC 9110 10.2.3: delay in seconds or an HTTP
+ * date) as a delay from now (a Unix time), in *ret. Returns 0, -ENOENT
+ * without the header, -EINVAL when it cannot be parsed. Dates in the past
+ * give 0.
+ */
+int http_response_retry_after(const HttpResponse *r, time_t now, usec_t *ret);
 
 /* Percent-encodes s for a URL query value (RFC 3986 unreserved characters stay). */
 void http_url_escape(StrBuf *out, const char *s);

@@ -85,11 +85,13 @@ setup_root() {
 need_root() { [ "$(id -u)" -eq 0 ] || skip_all "needs root"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip_all "$1 not installed"; }
 
-# new_netns NAME: a network namespace removed on exit; prints its name.
+# new_netns VAR NAME: creates a network namespace, removed on exit, and
+# stores its name in VAR. (Not usable as $(new_netns ...): the exit hook
+# would be registered in the subshell and lost.)
 new_netns() {
-        local ns="pvehost-$1-$$"
-        ip netns add "$ns" || return 1
-        on_exit "ip netns del '$ns'"
-        ip -n "$ns" link set lo up
-        echo "$ns"
+        local _netns_name="pvehost-$2-$$"
+        ip netns add "$_netns_name" || return 1
+        on_exit "ip netns del '$_netns_name'"
+        ip -n "$_netns_name" link set lo up
+        printf -v "$1" '%s' "$_netns_name"
 }

@@ -9,7 +9,7 @@ plan 7
 setup_root pve1
 mkdir -p "$PVE_ROOT/etc/pve/nodes/pve2"
 
-ns=$(new_netns wol)
+new_netns ns wol
 ip -n "$ns" link add veth0 type veth peer name veth1 || skip_all "cannot create veth"
 ip -n "$ns" addr add 10.99.0.1/24 dev veth0
 ip -n "$ns" addr add 10.99.0.2/24 dev veth1

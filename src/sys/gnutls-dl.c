@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+
+#include "gnutls-dl.h"
+
+DLSYM_FUNCTION(gnutls_certificate_allocate_credentials);
+DLSYM_FUNCTION(gnutls_certificate_free_credentials);
+DLSYM_FUNCTION(gnutls_certificate_set_x509_key);
+DLSYM_FUNCTION(gnutls_decode_rs_value);
+DLSYM_FUNCTION(gnutls_privkey_deinit);
+DLSYM_FUNCTION(gnutls_privkey_import_x509);
+DLSYM_FUNCTION(gnutls_privkey_init);
+DLSYM_FUNCTION(gnutls_privkey_sign_data);
+DLSYM_FUNCTION(gnutls_pubkey_deinit);
+DLSYM_FUNCTION(gnutls_pubkey_export_ecc_raw2);
+DLSYM_FUNCTION(gnutls_pubkey_export_rsa_raw2);
+DLSYM_FUNCTION(gnutls_pubkey_import_privkey);
+DLSYM_FUNCTION(gnutls_pubkey_init);
+DLSYM_FUNCTION(gnutls_rnd);
+DLSYM_FUNCTION(gnutls_strerror);
+DLSYM_FUNCTION(gnutls_x509_crq_deinit);
+DLSYM_FUNCTION(gnutls_x509_crq_export2);
+DLSYM_FUNCTION(gnutls_x509_crq_init);
+DLSYM_FUNCTION(gnutls_x509_crq_set_basic_constraints);
+DLSYM_FUNCTION(gnutls_x509_crq_set_dn_by_oid);
+DLSYM_FUNCTION(gnutls_x509_crq_set_key);
+DLSYM_FUNCTION(gnutls_x509_crq_set_key_purpose_oid);
+DLSYM_FUNCTION(gnutls_x509_crq_set_key_usage);
+DLSYM_FUNCTION(gnutls_x509_crq_set_subject_alt_name);
+DLSYM_FUNCTION(gnutls_x509_crq_set_version);
+DLSYM_FUNCTION(gnutls_x509_crq_sign2);
+DLSYM_FUNCTION(gnutls_x509_crt_check_issuer);
+DLSYM_FUNCTION(gnutls_x509_crt_deinit);
+DLSYM_FUNCTION(gnutls_x509_crt_export2);
+DLSYM_FUNCTION(gnutls_x509_crt_get_activation_time);
+DLSYM_FUNCTION(gnutls_x509_crt_get_authority_key_id);
+DLSYM_FUNCTION(gnutls_x509_crt_get_expiration_time);
+DLSYM_FUNCTION(gnutls_x509_crt_get_fingerprint);
+DLSYM_FUNCTION(gnutls_x509_crt_get_issuer);
+DLSYM_FUNCTION(gnutls_x509_crt_get_key_id);
+DLSYM_FUNCTION(gnutls_x509_crt_get_pk_algorithm);
+DLSYM_FUNCTION(gnutls_x509_crt_get_serial);
+DLSYM_FUNCTION(gnutls_x509_crt_get_subject);
+DLSYM_FUNCTION(gnutls_x509_crt_get_subject_alt_name2);
+DLSYM_FUNCTION(gnutls_x509_crt_get_subject_key_id);
+DLSYM_FUNCTION(gnutls_x509_crt_import);
+DLSYM_FUNCTION(gnutls_x509_crt_init);
+DLSYM_FUNCTION(gnutls_x509_crt_set_activation_time);
+DLSYM_FUNCTION(gnutls_x509_crt_set_authority_key_id);
+DLSYM_FUNCTION(gnutls_x509_crt_set_dn_by_oid);
+DLSYM_FUNCTION(gnutls_x509_crt_set_expiration_time);
+DLSYM_FUNCTION(gnutls_x509_crt_set_extension_by_oid);
+DLSYM_FUNCTION(gnutls_x509_crt_set_key);
+DLSYM_FUNCTION(gnutls_x509_crt_set_key_purpose_oid);
+DLSYM_FUNCTION(gnutls_x509_crt_set_key_usage);
+DLSYM_FUNCTION(gnutls_x509_crt_set_serial);
+DLSYM_FUNCTION(gnutls_x509_crt_set_subject_alt_name);
+DLSYM_FUNCTION(gnutls_x509_crt_set_subject_key_id);
+DLSYM_FUNCTION(gnutls_x509_crt_set_version);
+DLSYM_FUNCTION(gnutls_x509_crt_sign2);
+DLSYM_FUNCTION(gnutls_x509_crt_verify);
+DLSYM_FUNCTION(gnutls_x509_dn_get_rdn_ava);
+DLSYM_FUNCTION(gnutls_x509_ext_export_basic_constraints);
+DLSYM_FUNCTION(gnutls_x509_privkey_deinit);
+DLSYM_FUNCTION(gnutls_x509_privkey_export2);
+DLSYM_FUNCTION(gnutls_x509_privkey_export2_pkcs8);
+DLSYM_FUNCTION(gnutls_x509_privkey_generate2);
+DLSYM_FUNCTION(gnutls_x509_privkey_get_key_id);
+DLSYM_FUNCTION(gnutls_x509_privkey_get_pk_algorithm);
+DLSYM_FUNCTION(gnutls_x509_privkey_import2);
+DLSYM_FUNCTION(gnutls_x509_privkey_init);
+DLSYM_FUNCTION(gnutls_free);
+
+int dlopen_gnutls(void) {
+        static void *dl;
+
+        return dlopen_many_sym(&dl, "libgnutls.so.30",
+                               DLSYM_ARG(gnutls_certificate_allocate_credentials),
+                               DLSYM_ARG(gnutls_certificate_free_credentials),
+                               DLSYM_ARG(gnutls_certificate_set_x509_key),
+                               DLSYM_ARG(gnutls_decode_rs_value),
+                               DLSYM_ARG(gnutls_privkey_deinit),
+                               DLSYM_ARG(gnutls_privkey_import_x509),
+                               DLSYM_ARG(gnutls_privkey_init),
+                               DLSYM_ARG(gnutls_privkey_sign_data),
+                               DLSYM_ARG(gnutls_pubkey_deinit),
+                               DLSYM_ARG(gnutls_pubkey_export_ecc_raw2),
+                               DLSYM_ARG(gnutls_pubkey_export_rsa_raw2),
+                               DLSYM_ARG(gnutls_pubkey_import_privkey),
+                               DLSYM_ARG(gnutls_pubkey_init),
+                               DLSYM_ARG(gnutls_rnd),
+                               DLSYM_ARG(gnutls_strerror),
+                               DLSYM_ARG(gnutls_x509_crq_deinit),
+                               DLSYM_ARG(gnutls_x509_crq_export2),
+                               DLSYM_ARG(gnutls_x509_crq_init),
+                               DLSYM_ARG(gnutls_x509_crq_set_basic_constraints),
+                               DLSYM_ARG(gnutls_x509_crq_set_dn_by_oid),
+                               DLSYM_ARG(gnutls_x509_crq_set_key),
+                               DLSYM_ARG(gnutls_x509_crq_set_key_purpose_oid),
+                               DLSYM_ARG(gnutls_x509_crq_set_key_usage),
+                               DLSYM_ARG(gnutls_x509_crq_set_subject_alt_name),
+                               DLSYM_ARG(gnutls_x509_crq_set_version),
+                               DLSYM_ARG(gnutls_x509_crq_sign2),
+                               DLSYM_ARG(gnutls_x509_crt_check_issuer),
+                               DLSYM_ARG(gnutls_x509_crt_deinit),
+                               DLSYM_ARG(gnutls_x509_crt_export2),
+                               DLSYM_ARG(gnutls_x509_crt_get_activation_time),
+                               DLSYM_ARG(gnutls_x509_crt_get_authority_key_id),
+                               DLSYM_ARG(gnutls_x509_crt_get_expiration_time),
+                               DLSYM_ARG(gnutls_x509_crt_get_fingerprint),
+                               DLSYM_ARG(gnutls_x509_crt_get_issuer),
+                               DLSYM_ARG(gnutls_x509_crt_get_key_id),
+                               DLSYM_ARG(gnutls_x509_crt_get_pk_algorithm),
+                               DLSYM_ARG(gnutls_x509_crt_get_serial),
+                               DLSYM_ARG(gnutls_x509_crt_get_subject),
+                               DLSYM_ARG(gnutls_x509_crt_get_subject_alt_name2),
+                               DLSYM_ARG(gnutls_x509_crt_get_subject_key_id),
+                               DLSYM_ARG(gnutls_x509_crt_import),
+                               DLSYM_ARG(gnutls_x509_crt_init),
+                               DLSYM_ARG(gnutls_x509_crt_set_activation_time),
+                               DLSYM_ARG(gnutls_x509_crt_set_authority_key_id),
+                               DLSYM_ARG(gnutls_x509_crt_set_dn_by_oid),
+                               DLSYM_ARG(gnutls_x509_crt_set_expiration_time),
+                               DLSYM_ARG(gnutls_x509_crt_set_extension_by_oid),
+                               DLSYM_ARG(gnutls_x509_crt_set_key),
+                               DLSYM_ARG(gnutls_x509_crt_set_key_purpose_oid),
+                               DLSYM_ARG(gnutls_x509_crt_set_key_usage),
+                               DLSYM_ARG(gnutls_x509_crt_set_serial),
+                               DLSYM_ARG(gnutls_x509_crt_set_subject_alt_name),
+                               DLSYM_ARG(gnutls_x509_crt_set_subject_key_id),
+                               DLSYM_ARG(gnutls_x509_crt_set_version),
+                               DLSYM_ARG(gnutls_x509_crt_sign2),
+                               DLSYM_ARG(gnutls_x509_crt_verify),
+                               DLSYM_ARG(gnutls_x509_dn_get_rdn_ava),
+                               DLSYM_ARG(gnutls_x509_ext_export_basic_constraints),
+                               DLSYM_ARG(gnutls_x509_privkey_deinit),
+                               DLSYM_ARG(gnutls_x509_privkey_export2),
+                               DLSYM_ARG(gnutls_x509_privkey_export2_pkcs8),
+                               DLSYM_ARG(gnutls_x509_privkey_generate2),
+                               DLSYM_ARG(gnutls_x509_privkey_get_key_id),
+                               DLSYM_ARG(gnutls_x509_privkey_get_pk_algorithm),
+                               DLSYM_ARG(gnutls_x509_privkey_import2),
+                               DLSYM_ARG(gnutls_x509_privkey_init),
+                               DLSYM_ARG(gnutls_free),
+                               NULL);
+}

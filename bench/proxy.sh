@@ -26,7 +26,7 @@ pp=$(port)
 "$PVEHOST_BIN/pveproxy" start --foreground --listen "127.0.0.1:$pp" >"$W/pveproxy.log" 2>&1 &
 proxy=$!
 pids+=($proxy)
-for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$pp/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -sk -o /dev/null "https://127.0.0.1:$pp/" && break; sleep 0.1; done
 ticket=$(curl -sk "https://127.0.0.1:$pp/api2/json/access/ticket" -d username=bench@pve -d password=benchpass1 |
         jq -r .data.ticket)
 body=$(curl -sk -b "PVEAuthCookie=$ticket" "https://127.0.0.1:$pp/api2/json/version")

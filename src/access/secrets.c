@@ -2,7 +2,7 @@
 
 #include <crypt.h>
 #include <errno.h>
-#include <gnutls/crypto.h>
+#include <sys/random.h>
 
 #include "access/secrets.h"
 #include "access/userconfig.h"
@@ -113,8 +113,8 @@ bool password_verify(const char *password, const char *hash) {
 char *token_secret_generate(void) {
         uint8_t b[16];
 
-        if (gnutls_rnd(GNUTLS_RND_KEY, b, sizeof(b)) < 0)
-                abort();
+        if (getrandom(b, sizeof(b), 0) != (ssize_t) sizeof(b))
+                abort(); /* the kernel's random pool does not fail once initialized */
         b[6] = (b[6] & 0x0f) | 0x40; /* version 4 */
         b[8] = (b[8] & 0x3f) | 0x80; /* RFC 4122 variant */
         return xasprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],

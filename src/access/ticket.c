@@ -2,9 +2,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "access/secrets.h"
 #include "access/ticket.h"
@@ -16,6 +13,8 @@
 #include "basic/rootdir.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
+#include "sys/gnutls-dl.h"
+#include "sys/hash.h"
 
 #define AUTHKEY_PRIV "/etc/pve/priv/authkey.key"
 #define AUTHKEY_PUB "/etc/pve/authkey.pub"
@@ -24,7 +23,7 @@
 #define KEYS_LOCK "/var/lock/pve-authkey.lck"
 
 static int gnutls_error(int r, const char *what, char **reterr) {
-        *reterr = xasprintf("%s: %s", what, gnutls_strerror(r));
+        *reterr = xasprintf("%s: %s", what, sym_gnutls_strerror(r));
         return -EIO;
 }
 
@@ -34,18 +33,18 @@ static int generate_rsa_key(gnutls_privkey_t *ret_key, gnutls_datum_t *ret_pem, 
         gnutls_privkey_t key = NULL;
         int r;
 
-        r = gnutls_x509_privkey_init(&x509);
+        r = sym_gnutls_x509_privkey_init(&x509);
         if (r >= 0)
-                r = gnutls_x509_privkey_generate(x509, GNUTLS_PK_RSA, 2048, 0);
+                r = sym_gnutls_x509_privkey_generate2(x509, GNUTLS_PK_RSA, 2048, 0, NULL, 0);
         if (r >= 0)
-                r = gnutls_x509_privkey_export2(x509, GNUTLS_X509_FMT_PEM, ret_pem);
+                r = sym_gnutls_x509_privkey_export2(x509, GNUTLS_X509_FMT_PEM, ret_pem);
         if (r >= 0)
-                r = gnutls_privkey_init(&key);
+                r = sym_gnutls_privkey_init(&key);
         if (r >= 0)
-                r = gnutls_privkey_import_x509(key, x509, GNUTLS_PRIVKEY_IMPORT_COPY);
-        gnutls_x509_privkey_deinit(x509);
+                r = sym_gnutls_privkey_import_x509(key, x509, GNUTLS_PRIVKEY_IMPORT_COPY);
+        sym_gnutls_x509_privkey_deinit(x509);
         if (r < 0) {
-                gnutls_privkey_deinit(key);
+                sym_gnutls_privkey_deinit(key);
                 return gnutls_error(r, "unable to generate RSA key", reterr);
         }
         *ret_key = key;
@@ -56,12 +55,12 @@ static int public_key_of(gnutls_privkey_t priv, gnutls_pubkey_t *ret, char **ret
         gnutls_pubkey_t pub;
         int r;
 
-        r = gnutls_pubkey_init(&pub);
+        r = sym_gnutls_pubkey_init(&pub);
         if (r < 0)
                 return gnutls_error(r, "unable to derive public key", reterr);
-        r = gnutls_pubkey_import_privkey(pub, priv, 0, 0);
+        r = sym_gnutls_pubkey_import_privkey(pub, priv, 0, 0);
         if (r < 0) {
-                gnutls_pubkey_deinit(pub);
+                sym_gnutls_pubkey_deinit(pub);
                 return gnutls_error(r, "unable to derive public key", reterr);
         }
         *ret = pub;
@@ -81,7 +80,7 @@ static int create_authkey(const char *priv_path, char **reterr) {
         r = public_key_of(key, &pub, reterr);
         if (r < 0)
                 goto out;
-        r = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_PEM, &pub_pem);
+        r = sym_gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_PEM, &pub_pem);
         if (r < 0) {
                 r = gnutls_error(r, "unable to export public key", reterr);
                 goto out;
@@ -93,10 +92,10 @@ static int create_authkey(const char *priv_path, char **reterr) {
         if (r < 0)
                 *reterr = xasprintf("unable to write auth key: %s", strerror(-r));
 out:
-        gnutls_free(priv_pem.data);
-        gnutls_free(pub_pem.data);
-        gnutls_pubkey_deinit(pub);
-        gnutls_privkey_deinit(key);
+        (*sym_gnutls_free)(priv_pem.data);
+        (*sym_gnutls_free)(pub_pem.data);
+        sym_gnutls_pubkey_deinit(pub);
+        sym_gnutls_privkey_deinit(key);
         return r;
 }
 
@@ -111,16 +110,15 @@ static int create_www_key(const char *path, char **reterr) {
         r = write_file_atomic(path, pem.data, pem.size, &WRITE_OPTIONS(0640, WRITE_MKDIR));
         if (r < 0)
                 *reterr = xasprintf("unable to write '%s': %s", path, strerror(-r));
-        gnutls_free(pem.data);
-        gnutls_privkey_deinit(key);
+        (*sym_gnutls_free)(pem.data);
+        sym_gnutls_privkey_deinit(key);
         return r;
 }
 
 static void hmac_sha256_base64(StrBuf *out, const void *key, size_t key_len, const void *data, size_t len) {
-        uint8_t mac[32];
+        uint8_t mac[SHA256_SIZE];
 
-        if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, key_len, data, len, mac) < 0)
-                abort();
+        hmac_sha256(key, key_len, data, len, mac);
         base64_encode(out, mac, sizeof(mac));
         while (strbuf_endswith_char(out, '='))
                 strbuf_setlen(out, out->len - 1); /* Digest::SHA's *_base64 has no padding */
@@ -137,6 +135,11 @@ int auth_keys_load(AuthKeys *ret, char **reterr) {
         size_t pem_len, www_len;
         int r;
 
+        r = dlopen_gnutls();
+        if (r < 0) {
+                *reterr = xasprintf("unable to load GnuTLS: %s", dlopen_last_error());
+                return r;
+        }
         r = lock_file_acquire(lock_path, LOCK_TIMEOUT_DEFAULT, &lock);
         if (r < 0) {
                 *reterr = xasprintf("unable to lock auth keys: %s", strerror(-r));
@@ -160,9 +163,9 @@ int auth_keys_load(AuthKeys *ret, char **reterr) {
                 *reterr = xasprintf("unable to read '%s': %s", priv_path, strerror(-r));
                 return r;
         }
-        r = gnutls_privkey_init(&k.priv);
+        r = sym_gnutls_privkey_init(&k.priv);
         if (r >= 0)
-                r = gnutls_privkey_import_x509_raw(k.priv, &(gnutls_datum_t) { (unsigned char *) pem, (unsigned) pem_len },
+                r = sym_gnutls_privkey_import_x509_raw(k.priv, &(gnutls_datum_t) { (unsigned char *) pem, (unsigned) pem_len },
                                                    GNUTLS_X509_FMT_PEM, NULL, 0);
         if (r < 0) {
                 auth_keys_done(&k);
@@ -188,9 +191,9 @@ int auth_keys_load(AuthKeys *ret, char **reterr) {
 
 void auth_keys_done(AuthKeys *k) {
         if (k->priv)
-                gnutls_privkey_deinit(k->priv);
+                sym_gnutls_privkey_deinit(k->priv);
         if (k->pub)
-                gnutls_pubkey_deinit(k->pub);
+                sym_gnutls_pubkey_deinit(k->pub);
         free(k->csrf_secret);
         *k = (AuthKeys) {};
 }
@@ -213,12 +216,12 @@ char *ticket_assemble(const AuthKeys *k, const char *userid, int64_t now) {
                         strbuf_addc(&sb, *p);
         strbuf_addf(&sb, ":%s", ht);
         plain_len = sb.len;
-        if (gnutls_privkey_sign_data(k->priv, GNUTLS_DIG_SHA1, 0,
+        if (sym_gnutls_privkey_sign_data(k->priv, GNUTLS_DIG_SHA1, 0,
                                      &(gnutls_datum_t) { (unsigned char *) sb.buf, (unsigned) plain_len }, &sig) < 0)
                 abort(); /* signing with a loaded RSA key does not fail */
         strbuf_adds(&sb, "::");
         base64_encode(&sb, sig.data, sig.size);
-        gnutls_free(sig.data);
+        (*sym_gnutls_free)(sig.data);
         return strbuf_detach(&sb, NULL);
 }
 
@@ -276,7 +279,7 @@ int ticket_verify(const AuthKeys *k, const char *ticket, int64_t now, char **ret
                 strbuf_release(&sig);
                 return -EACCES;
         }
-        r = gnutls_pubkey_verify_data2(k->pub, GNUTLS_SIGN_RSA_SHA1, GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
+        r = sym_gnutls_pubkey_verify_data2(k->pub, GNUTLS_SIGN_RSA_SHA1, GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
                                        &(gnutls_datum_t) { (unsigned char *) plain, (unsigned) strlen(plain) },
                                        &(gnutls_datum_t) { (unsigned char *) sig.buf, (unsigned) sig.len });
         strbuf_release(&sig);

@@ -30,7 +30,11 @@ typedef struct AuthKeys {
         char *csrf_secret;
 } AuthKeys;
 
-/* Loads the ticket key pair and CSRF secret from PVE_ROOT, creating missing files. */
+/*
+ * Loads the ticket key pair and CSRF secret from PVE_ROOT, creating missing
+ * files. GnuTLS is loaded here (sys/gnutls-dl.h); the other functions need
+ * keys loaded by this.
+ */
 int auth_keys_load(AuthKeys *ret, char **reterr);
 void auth_keys_done(AuthKeys *k);
 

@@ -19,7 +19,7 @@ start_proxy() {
         pveproxy start --foreground --listen "127.0.0.1:$PORT" "$@" >"$PVE_ROOT/pveproxy.log" 2>&1 &
         PROXY_PID=$!
         on_exit "kill $PROXY_PID; wait $PROXY_PID"
-        for _ in $(seq 1 100); do
+        for _ in $(seq 1 600); do  # a first start creates the cluster CA (RSA 4096)
                 curl -sk -o /dev/null "$BASE/api2/json/access/domains" && return 0
                 sleep 0.1
         done

@@ -23,8 +23,8 @@ fingerprint() {
 
 # --- TLS ---
 ok "node certificate created" test -s "$local_dir/pve-ssl.pem" -a -s "$local_dir/pve-ssl.key"
-ok "TLS handshake verifies against the node certificate" \
-        curl -sS -o /dev/null --cacert "$local_dir/pve-ssl.pem" "https://localhost:$PORT/"
+ok "TLS handshake verifies the node certificate against the cluster CA" \
+        curl -sS -o /dev/null --cacert "$PVE_ROOT/etc/pve/pve-root-ca.pem" "https://localhost:$PORT/"
 fails "TLS 1.1 is refused" curl -sk -o /dev/null --tlsv1.1 --tls-max 1.1 "$BASE/"
 ok "TLS 1.2 is accepted" curl -sk -o /dev/null --tlsv1.2 --tls-max 1.2 "$BASE/api2/json/access/domains"
 ok "ticket key pair created" test -s "$PVE_ROOT/etc/pve/priv/authkey.key" -a -s "$PVE_ROOT/etc/pve/authkey.pub"

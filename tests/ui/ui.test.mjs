@@ -35,7 +35,7 @@ async function freePort() {
 }
 
 async function waitForServer(url) {
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 600; i++) { // a first start creates the cluster CA (RSA 4096)
                 try {
                         execFileSync("curl", ["-sk", "-o", "/dev/null", "--fail", url]);
                         return;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
 #include <errno.h>
-#include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,11 +13,11 @@
 #include "basic/rootdir.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
+#include "certs/pki.h"
 #include "daemon/pveproxy/tls.h"
 #include "sys/nodename.h"
 
 #define MAX_CHAIN 16
-#define NODE_CERT_DAYS (2 * 365)
 
 typedef struct CertSet {
         gnutls_pcert_st chain[MAX_CHAIN];
@@ -172,88 +171,17 @@ void tls_release_all(void) {
 
 /* ---- node certificate --------------------------------------------------- */
 
-static int self_signed(const char *cn, gnutls_datum_t *ret_cert, gnutls_datum_t *ret_key, char **reterr) {
-        gnutls_x509_privkey_t key = NULL;
-        gnutls_x509_crt_t crt = NULL;
-        uint8_t serial[16];
-        time_t t = time(NULL);
-        int r;
-
-        r = gnutls_x509_privkey_init(&key);
-        if (r >= 0)
-                r = gnutls_x509_privkey_generate(key, GNUTLS_PK_RSA, 2048, 0);
-        if (r >= 0)
-                r = gnutls_x509_crt_init(&crt);
-        if (r >= 0)
-                r = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial));
-        if (r < 0)
-                goto out;
-        serial[0] &= 0x7f; /* positive */
-        if ((r = gnutls_x509_crt_set_version(crt, 3)) < 0 ||
-            (r = gnutls_x509_crt_set_serial(crt, serial, sizeof(serial))) < 0 ||
-            (r = gnutls_x509_crt_set_activation_time(crt, t - 24 * 3600)) < 0 ||
-            (r = gnutls_x509_crt_set_expiration_time(crt, t + NODE_CERT_DAYS * 24 * 3600)) < 0 ||
-            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, "PVE Cluster Node",
-                                               strlen("PVE Cluster Node"))) < 0 ||
-            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
-                                               "Proxmox Virtual Environment",
-                                               strlen("Proxmox Virtual Environment"))) < 0 ||
-            (r = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
-            (r = gnutls_x509_crt_set_issuer_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
-            (r = gnutls_x509_crt_set_key(crt, key)) < 0 ||
-            (r = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
-            (r = gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT)) < 0 ||
-            (r = gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0)) < 0 ||
-            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, cn, strlen(cn), GNUTLS_FSAN_APPEND)) < 0 ||
-            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "localhost", strlen("localhost"),
-                                                      GNUTLS_FSAN_APPEND)) < 0 ||
-            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, "\x7f\0\0\x01", 4,
-                                                      GNUTLS_FSAN_APPEND)) < 0 ||
-            (r = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS,
-                                                      "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16,
-                                                      GNUTLS_FSAN_APPEND)) < 0 ||
-            (r = gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0)) < 0 ||
-            (r = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, ret_cert)) < 0)
-                goto out;
-        r = gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, ret_key);
-out:
-        if (r < 0)
-                *reterr = xasprintf("unable to create node certificate: %s", gnutls_strerror(r));
-        gnutls_x509_crt_deinit(crt);
-        gnutls_x509_privkey_deinit(key);
-        return r < 0 ? -EIO : 0;
-}
-
 int node_certificate_ensure(char **reterr) {
-        _cleanup_free_ char *dir = root_pathf("/etc/pve/nodes/%s", node_name()), *local = root_path("/etc/pve/local"),
-                            *target = xasprintf("nodes/%s", node_name()), *pem = NULL, *key = NULL;
-        gnutls_datum_t cert_data = {}, key_data = {};
+        _cleanup_free_ char *local = root_path("/etc/pve/local"), *target = xasprintf("nodes/%s", node_name());
         int r;
 
-        r = mkdir_p(dir, 0755);
-        if (r < 0) {
-                *reterr = xasprintf("unable to create '%s': %s", dir, strerror(-r));
+        r = pki_update_node_files(node_name(), false, time(NULL), reterr);
+        if (r < 0)
                 return r;
-        }
-        if (access(local, F_OK) < 0 && symlink(target, local) < 0 && errno != EEXIST) {
+        if (symlink(target, local) < 0 && errno != EEXIST) {
+                r = -errno;
                 *reterr = xasprintf("unable to create '%s': %m", local);
-                return -errno;
-        }
-        pem = xasprintf("%s/pve-ssl.pem", dir);
-        key = xasprintf("%s/pve-ssl.key", dir);
-        if (file_exists(pem) && file_exists(key))
-                return 0;
-
-        r = self_signed(node_name(), &cert_data, &key_data, reterr);
-        if (r < 0)
                 return r;
-        /* Key first, so a certificate is never found without its key. */
-        r = write_file_atomic(key, key_data.data, key_data.size, &WRITE_OPTIONS(0640, 0));
-        if (r >= 0)
-                r = write_file_atomic(pem, cert_data.data, cert_data.size, &WRITE_OPTIONS(0640, 0));
-        if (r < 0)
-                *reterr = xasprintf("unable to write node certificate: %s", strerror(-r));
-        gnutls_free(cert_data.data);
-        gnutls_free(key_data.data);
-        return r;
+        }
+        return 0;
 }

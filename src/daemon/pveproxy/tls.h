@@ -4,8 +4,8 @@
 /*
  * The certificate pveproxy presents, chosen as upstream's pveproxy does:
  * etc/pve/local/pveproxy-ssl.pem with pveproxy-ssl.key when both exist,
- * else the node certificate pve-ssl.pem/pve-ssl.key (created, self-signed,
- * when missing).
+ * else the node certificate pve-ssl.pem/pve-ssl.key (issued by the
+ * cluster CA when missing, see node_certificate_ensure()).
  *
  * The TLS stack asks for the certificate on every handshake
  * (tls_certificate_callback), so tls_reload() swaps in a new certificate
@@ -33,9 +33,9 @@ int tls_certificate_callback(gnutls_session_t session, const gnutls_datum_t *req
 void tls_release_all(void);
 
 /*
- * Creates a self-signed node certificate etc/pve/nodes/<node>/pve-ssl.pem
- * (+ .key) when missing, and the etc/pve/local link to the node directory,
- * as pmxcfs shows it. A stand-in for `pvecm updatecerts`, which issues the
- * node certificate from the cluster CA once it is available.
+ * What upstream's pveproxy.service runs before it starts (`pvecm
+ * updatecerts --silent`): creates the cluster CA and the node certificate
+ * etc/pve/nodes/<node>/pve-ssl.pem (+ .key) when missing, and the
+ * etc/pve/local link to the node directory, as pmxcfs shows it.
  */
 int node_certificate_ensure(char **reterr);

@@ -34,7 +34,7 @@ configure: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) $(MESON_ARGS)
 
 check-deps:
-	@$(DEPS) build test
+	@$(DEPS) build test ui
 
 check: check-deps configure www-vendor
 	$(NINJA)

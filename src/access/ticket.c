@@ -18,6 +18,7 @@
 
 #define AUTHKEY_PRIV "/etc/pve/priv/authkey.key"
 #define AUTHKEY_PUB "/etc/pve/authkey.pub"
+#define AUTHKEY_PUB_PRIV "/etc/pve/priv/authkey.pub"
 #define WWW_KEY "/etc/pve/pve-www.key"
 #define WWW_KEY_PRIV "/etc/pve/priv/pve-www.key"
 #define KEYS_LOCK "/var/lock/pve-authkey.lck"
@@ -67,8 +68,28 @@ static int public_key_of(gnutls_privkey_t priv, gnutls_pubkey_t *ret, char **ret
         return 0;
 }
 
+/*
+ * Upstream keeps the public ticket key and the CSRF key in etc/pve; a copy
+ * beside the private files in etc/pve/priv serves tools that look for them
+ * there. Both get the same bytes.
+ */
+static int write_key_copies(const char *upstream_rel, const char *priv_rel, const void *data, size_t len,
+                            char **reterr) {
+        const char *rels[] = { upstream_rel, priv_rel };
+
+        for (size_t i = 0; i < ELEMENTSOF(rels); i++) {
+                _cleanup_free_ char *path = root_path(rels[i]);
+                int r = write_file_atomic(path, data, len, &WRITE_OPTIONS(0640, WRITE_MKDIR));
+
+                if (r < 0) {
+                        *reterr = xasprintf("unable to write '%s': %s", path, strerror(-r));
+                        return r;
+                }
+        }
+        return 0;
+}
+
 static int create_authkey(const char *priv_path, char **reterr) {
-        _cleanup_free_ char *pub_path = root_path(AUTHKEY_PUB);
         gnutls_privkey_t key = NULL;
         gnutls_pubkey_t pub = NULL;
         gnutls_datum_t priv_pem = {}, pub_pem = {};
@@ -86,11 +107,12 @@ static int create_authkey(const char *priv_path, char **reterr) {
                 goto out;
         }
         /* Public half first: a private key is never found without its public key. */
-        r = write_file_atomic(pub_path, pub_pem.data, pub_pem.size, &WRITE_OPTIONS(0640, WRITE_MKDIR));
-        if (r >= 0)
+        r = write_key_copies(AUTHKEY_PUB, AUTHKEY_PUB_PRIV, pub_pem.data, pub_pem.size, reterr);
+        if (r >= 0) {
                 r = write_file_atomic(priv_path, priv_pem.data, priv_pem.size, &WRITE_OPTIONS(0600, WRITE_MKDIR));
-        if (r < 0)
-                *reterr = xasprintf("unable to write auth key: %s", strerror(-r));
+                if (r < 0)
+                        *reterr = xasprintf("unable to write '%s': %s", priv_path, strerror(-r));
+        }
 out:
         (*sym_gnutls_free)(priv_pem.data);
         (*sym_gnutls_free)(pub_pem.data);
@@ -99,7 +121,7 @@ out:
         return r;
 }
 
-static int create_www_key(const char *path, char **reterr) {
+static int create_www_key(char **reterr) {
         gnutls_privkey_t key = NULL;
         gnutls_datum_t pem = {};
         int r;
@@ -107,9 +129,7 @@ static int create_www_key(const char *path, char **reterr) {
         r = generate_rsa_key(&key, &pem, reterr);
         if (r < 0)
                 return r;
-        r = write_file_atomic(path, pem.data, pem.size, &WRITE_OPTIONS(0640, WRITE_MKDIR));
-        if (r < 0)
-                *reterr = xasprintf("unable to write '%s': %s", path, strerror(-r));
+        r = write_key_copies(WWW_KEY, WWW_KEY_PRIV, pem.data, pem.size, reterr);
         (*sym_gnutls_free)(pem.data);
         sym_gnutls_privkey_deinit(key);
         return r;
@@ -150,13 +170,13 @@ int auth_keys_load(AuthKeys *ret, char **reterr) {
                 if (r < 0)
                         return r;
         }
-        /* Upstream keeps pve-www.key in etc/pve; a key in priv/ is used when it is the only one. */
-        www_file = file_exists(www_path) || !file_exists(www_priv_path) ? www_path : www_priv_path;
-        if (!file_exists(www_file)) {
-                r = create_www_key(www_file, reterr);
+        /* Upstream keeps pve-www.key in etc/pve; a key only in priv/ is used as it is. */
+        if (!file_exists(www_path) && !file_exists(www_priv_path)) {
+                r = create_www_key(reterr);
                 if (r < 0)
                         return r;
         }
+        www_file = file_exists(www_path) ? www_path : www_priv_path;
 
         r = read_full_file(priv_path, 1 << 20, &pem, &pem_len);
         if (r < 0) {

@@ -7,10 +7,12 @@
  *
  *   ticket   "PVE:<userid>:<HEXTIME>::<base64 RSA-SHA1 signature>"
  *            signed over "PVE:<userid>:<HEXTIME>" with etc/pve/priv/authkey.key
- *            (PEM; the public half is etc/pve/authkey.pub); valid from 5
+ *            (PEM; the public half is etc/pve/authkey.pub as upstream, with a
+ *            copy beside the private key); valid from 5
  *            minutes before to 2 hours after its time
  *   CSRF     "<HEXTIME>:<base64 HMAC-SHA256("<HEXTIME>:<userid>")>" keyed with
- *            base64(HMAC-SHA256(pve-www.key contents)), same validity
+ *            base64(HMAC-SHA256(pve-www.key contents)), same validity; the key
+ *            is etc/pve/pve-www.key (copy in etc/pve/priv), created when missing
  *
  * Both key files are created when missing and persist, so tickets survive
  * a restart. HEXTIME is the issue time as 8 upper-case hex digits; base64

@@ -285,7 +285,8 @@ test("keyboard only, accessible names, dark theme", async () => {
         await page.getByRole("link", { name: "Summary" }).click();
         await shot(page, "summary-dark");
         await page.getByRole("button", { name: "Dark theme" }).click();
-        assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "light");
+        await page.waitForFunction(() => document.documentElement.dataset.theme === "light");
+        assert.equal(await page.getByRole("button", { name: "Dark theme" }).getAttribute("aria-pressed"), "false");
         await page.context().close();
 });
 

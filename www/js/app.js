@@ -29,9 +29,12 @@ function initialTheme() {
 
 function ThemeToggle() {
         const [theme, setTheme] = useState(initialTheme());
-        useEffect(() => applyTheme(theme), [theme]);
-        return html`<button type="button" aria-pressed=${theme === "dark"}
-                onClick=${() => setTheme(theme === "dark" ? "light" : "dark")}>Dark theme</button>`;
+        const toggle = () => {
+                const next = theme === "dark" ? "light" : "dark";
+                applyTheme(next);
+                setTheme(next);
+        };
+        return html`<button type="button" aria-pressed=${theme === "dark"} onClick=${toggle}>Dark theme</button>`;
 }
 
 function Login({ onLogin }) {

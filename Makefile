@@ -3,7 +3,7 @@
 #   make                 install missing build dependencies, configure, build
 #   make check           also run every test tier that can run here
 #   make check SANITIZE=1  the same tests on an ASan+UBSan build (build-asan/)
-#   make bench | fuzz | man | run
+#   make bench | fuzz | man | run   (make fuzz FUZZ_SECONDS=N FUZZ_MERGE=1 merges new inputs into the corpus)
 
 SANITIZE ?=
 FUZZ_SECONDS ?= 60
@@ -47,7 +47,8 @@ bench: configure
 
 fuzz:
 	@$(DEPS) build test fuzz
-	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false
+	@test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false \
+		-Db_sanitize=address,undefined -Dsanitize=true
 	ninja -C build-fuzz
 	scripts/run-fuzzers build-fuzz $(FUZZ_SECONDS)
 

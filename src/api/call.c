@@ -47,6 +47,7 @@ static int status_to_errno(int status) {
         }
 }
 
+static int verror(ApiCall *call, int status, const char *fmt, va_list ap) _printf_(3, 0);
 static int verror(ApiCall *call, int status, const char *fmt, va_list ap) {
         if (!call->error.status) {
                 call->error.status = status;

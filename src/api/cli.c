@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/cli.h"
 #include "api/format.h"
@@ -11,6 +12,7 @@
 #include "api/registry.h"
 #include "api/validate.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/log.h"
 #include "basic/parse.h"
 #include "basic/strbuf.h"
@@ -50,7 +52,7 @@ static bool is_list_format(const ApiSchema *s) {
         return s->format && endswith(s->format, "-list");
 }
 
-static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *arg_names, OptDef **ret) {
+static size_t collect_optdefs(const ApiSchema *const *lists, const ApiSchema *list_arg, OptDef **ret) {
         OptDef *defs = NULL;
         size_t n = 0;
 
@@ -58,7 +60,8 @@ static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *
                 for (const ApiSchema *p = *l; p->name; p++) {
                         bool dup = false;
 
-                        if (arg_names && strv_contains((char *const *) arg_names, p->name))
+                        /* A list taking the positional arguments is no option; other positional parameters are. */
+                        if (list_arg && streq(list_arg->name, p->name))
                                 continue;
                         for (size_t i = 0; i < n; i++)
                                 dup = dup || streq(defs[i].name, p->name);
@@ -76,37 +79,43 @@ static size_t collect_optdefs(const ApiSchema *const *lists, const char *const *
         return n;
 }
 
-/* Exact match, else a unique prefix (Getopt::Long's auto_abbrev). */
+/*
+ * Exact match, else a unique prefix (Getopt::Long's auto_abbrev), both
+ * ignoring case (its default ignore_case). Logs Getopt::Long's warning when
+ * there is no match.
+ */
 static const OptDef *find_optdef(const OptDef *defs, size_t n, const char *name) {
+        _cleanup_strbuf_ StrBuf candidates = STRBUF_INIT;
         const OptDef *found = NULL;
-        size_t len = strlen(name);
+        size_t len = strlen(name), matches = 0;
 
         for (size_t i = 0; i < n; i++)
-                if (streq(defs[i].name, name))
+                if (strcasecmp(defs[i].name, name) == 0)
                         return &defs[i];
-        for (size_t i = 0; i < n; i++)
-                if (strneq(defs[i].name, name, len)) {
-                        if (found)
-                                return NULL;
+        for (size_t i = 0; len > 0 && i < n; i++)
+                if (strncasecmp(defs[i].name, name, len) == 0) {
+                        strbuf_addf(&candidates, "%s%s", matches++ ? ", " : "", defs[i].name);
                         found = &defs[i];
                 }
-        return found;
-}
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
+        if (matches == 1)
+                return found;
+        if (matches > 1)
+                log_error("Option %s is ambiguous (%s)", name, candidates.buf);
+        else
+                log_error("Unknown option: %s", name);
+        return NULL;
 }
 
 static void add_value(json_t *params, const OptDef *d, const char *value) {
         json_t *old = json_object_get(params, d->name);
 
-        if (d->multi && old) {
+        if (d->schema->type == API_TYPE_ARRAY) {
+                /* --arr 3 --arr 4: an array, as Getopt::Long's "=s@". */
+                if (!old)
+                        json_object_set_new(params, d->name, json_pack("[s]", value));
+                else
+                        json_array_append_new(old, json_string(value));
+        } else if (d->multi && old) {
                 _cleanup_free_ char *joined = xasprintf("%s,%s", json_string_value(old), value);
                 json_object_set_new(params, d->name, json_string(joined));
         } else
@@ -118,16 +127,30 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
         _cleanup_json_ json_t *params = json_object();
         _cleanup_strv_free_ char **positional = NULL;
         _cleanup_free_ OptDef *defs = NULL;
-        size_t ndefs = collect_optdefs(lists, arg_names, &defs);
         const ApiSchema *list_arg = NULL;
-        size_t nargs;
+        size_t nargs = strv_length((char *const *) arg_names), ndefs;
         bool options_done = false;
+
+        /* A single "-list" positional parameter takes all positional arguments. */
+        if (nargs == 1)
+                for (const ApiSchema *const *l = lists; *l && !list_arg; l++) {
+                        const ApiSchema *s = api_schema_find(*l, arg_names[0]);
+                        if (s && is_list_format(s))
+                                list_arg = s;
+                }
+        ndefs = collect_optdefs(lists, list_arg, &defs);
+
+        /* Parameters are JSON strings: refuse what is not UTF-8 rather than lose it. */
+        for (char **a = argv; a && *a; a++)
+                if (!utf8_is_valid(*a, strlen(*a)))
+                        return errmsg_set(reterr, -EINVAL, "invalid UTF-8 in argument %zu", (size_t) (a - argv) + 1);
 
         for (char **a = argv; a && *a; a++) {
                 _cleanup_free_ char *name = NULL;
                 const char *value = NULL, *opt;
                 const OptDef *d;
 
+                /* Options and positional arguments mix (Getopt::Long's permute); "--" ends the options. */
                 if (options_done || (*a)[0] != '-' || streq(*a, "-")) {
                         strv_extend(&positional, *a);
                         continue;
@@ -144,43 +167,31 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
                         name = xstrdup(opt);
 
                 d = find_optdef(defs, ndefs, name);
-                if (!d) {
-                        log_error("Unknown option: %s", name);
-                        return fail(reterr, "unable to parse option");
-                }
-                if (!value) {
-                        if (d->optional_value) {
-                                /* An optional value is taken only if it does not look like an option. */
-                                if (a[1] && (a[1][0] != '-' || streq(a[1], "-")))
-                                        value = *++a;
-                                else
-                                        value = "";
-                        } else {
-                                if (!a[1]) {
-                                        log_error("Option %s requires an argument", name);
-                                        return fail(reterr, "unable to parse option");
-                                }
+                if (!d)
+                        return errmsg_set(reterr, -EINVAL, "unable to parse option");
+                if (d->optional_value) {
+                        /* An optional value is taken unless the next argument looks like an option. */
+                        if (!value && a[1] && !streq(a[1], "--") && (a[1][0] != '-' || streq(a[1], "-")))
                                 value = *++a;
+                } else {
+                        /* A required value is the next argument, whatever it is; "--name=" has none. */
+                        if (!value && a[1])
+                                value = *++a;
+                        else if (isempty(value)) {
+                                log_error("Option %s requires an argument", d->name);
+                                return errmsg_set(reterr, -EINVAL, "unable to parse option");
                         }
                 }
                 if (d->schema->type == API_TYPE_BOOLEAN) {
                         bool b = true;
 
                         if (!isempty(value) && parse_bool(value, &b) < 0)
-                                return fail(reterr, "unable to parse boolean option");
+                                return errmsg_set(reterr, -EINVAL, "unable to parse boolean option");
                         value = b ? "1" : "0";
                 }
                 add_value(params, d, value);
         }
 
-        /* Positional arguments; a single "-list" parameter takes them all. */
-        nargs = strv_length((char *const *) arg_names);
-        if (nargs == 1)
-                for (const ApiSchema *const *l = lists; *l && !list_arg; l++) {
-                        const ApiSchema *s = api_schema_find(*l, arg_names[0]);
-                        if (s && is_list_format(s))
-                                list_arg = s;
-                }
         if (list_arg) {
                 if (!strv_isempty(positional)) {
                         _cleanup_free_ char *joined = strv_join(positional, ",");
@@ -191,16 +202,17 @@ int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *co
 
                 STRV_FOREACH(p, positional) {
                         if (i >= nargs)
-                                return fail(reterr, "too many arguments");
+                                return errmsg_set(reterr, -EINVAL, "too many arguments");
                         json_object_set_new(params, arg_names[i++], json_string(*p));
                 }
+                /* Positional parameters left over must be optional. */
                 for (; i < nargs; i++) {
                         const ApiSchema *s = NULL;
 
                         for (const ApiSchema *const *l = lists; *l && !s; l++)
                                 s = api_schema_find(*l, arg_names[i]);
                         if (s && !s->optional)
-                                return fail(reterr, "not enough arguments");
+                                return errmsg_set(reterr, -EINVAL, "not enough arguments");
                 }
         }
 
@@ -283,48 +295,101 @@ char *cli_type_text(const ApiSchema *s) {
         return xasprintf("<%s>", api_type_to_string(s->type));
 }
 
-void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text) {
-        _cleanup_free_ char *copy = xstrdup(text);
-        size_t col = strlen(first_indent);
-        bool line_start = true;
-        char *p = copy;
+/* Text::Tabs::expand(): tabs to spaces at stops of 8, per line. */
+static char *expand_tabs(const char *s) {
+        StrBuf out = STRBUF_INIT;
+        size_t col = 0;
 
-        /* Words are separated by single spaces; runs of spaces inside a line are kept. */
-        for (char *c = copy; *c; c++)
-                if (*c == '\t' || *c == '\n')
-                        *c = ' ';
-        fputs(first_indent, f);
-        while (p) {
-                char *w = strsep(&p, " ");
-                size_t wl = strlen(w);
-
-                if (line_start && wl == 0)
+        for (; *s; s++) {
+                if (*s == '\t') {
+                        do
+                                strbuf_addc(&out, ' ');
+                        while (++col % 8);
                         continue;
-                if (!line_start && col + 1 + wl > WRAP_COLUMNS && wl > 0) {
-                        fprintf(f, "\n%s", indent);
-                        col = strlen(indent);
-                        line_start = true;
                 }
-                if (!line_start) {
-                        fputc(' ', f);
-                        col++;
-                }
-                fputs(w, f);
-                col += wl;
-                line_start = false;
+                strbuf_addc(&out, *s);
+                col = *s == '\n' ? 0 : col + 1;
         }
+        return strbuf_detach(&out, NULL);
+}
+
+/* Text::Tabs::unexpand() of one line: each full 8-column chunk ending in two or more spaces ends in a tab. */
+static void put_unexpanded(FILE *f, const char *line, size_t len) {
+        size_t i = 0;
+
+        for (; i + 8 <= len; i += 8) {
+                size_t sp = 0;
+
+                while (sp < 8 && line[i + 7 - sp] == ' ')
+                        sp++;
+                if (sp >= 2) {
+                        fwrite(line + i, 1, 8 - sp, f);
+                        fputc('\t', f);
+                } else
+                        fwrite(line + i, 1, 8, f);
+        }
+        fwrite(line + i, 1, len - i, f);
+}
+
+static bool is_wrap_space(char c) {
+        return c && strchr(" \t\n\r\f\v", c);
+}
+
+void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text) {
+        _cleanup_free_ char *t = expand_tabs(text);
+        size_t len = strlen(t), pos = 0, ll = WRAP_COLUMNS - strlen(first_indent) - 1;
+        const char *lead = first_indent;
+        char remainder = 0;
+
+        for (bool first = true;; first = false) {
+                _cleanup_strbuf_ StrBuf line = STRBUF_INIT;
+                size_t k = 0, rest = pos;
+
+                /* Done when only whitespace is left. */
+                while (is_wrap_space(t[rest]))
+                        rest++;
+                if (!t[rest])
+                        break;
+
+                /* The longest run of at most ll characters, without a newline, followed by whitespace or the end. */
+                while (k < ll && pos + k < len && t[pos + k] != '\n')
+                        k++;
+                while (k > 0 && pos + k < len && !is_wrap_space(t[pos + k]))
+                        k--;
+                if (pos + k < len && !is_wrap_space(t[pos + k])) {
+                        /* A word longer than a line is cut ($huge = 'wrap'). */
+                        k = ll;
+                        remainder = '\n';
+                } else
+                        remainder = t[pos + k]; /* the whitespace that breaks the line (consumed), or NUL at the end */
+
+                strbuf_adds(&line, lead);
+                strbuf_add(&line, t + pos, k);
+                if (!first)
+                        fputc('\n', f);
+                put_unexpanded(f, line.buf, line.len);
+                pos += k + (pos + k < len && is_wrap_space(t[pos + k]));
+                lead = indent;
+                ll = WRAP_COLUMNS - strlen(indent) - 1;
+        }
+        /* As Text::Wrap, the whitespace that ended the last line is kept. */
+        if (remainder)
+                fputc(remainder, f);
 }
 
 static void option_description(FILE *f, const char *display, const ApiSchema *p) {
         _cleanup_free_ char *type = cli_type_text(p);
-        _cleanup_free_ char *head = NULL;
+        _cleanup_free_ char *head = NULL, *desc = NULL;
         const char *indent = "             ";
 
-        head = xasprintf("%-10s %s%s%s%s", display, type, p->default_value ? "   (default=" : "",
+        /* Upstream's get_property_description() for the 'short'/'full' usage formats. */
+        head = xasprintf("  %-10s %s%s%s%s\n", display, type, p->default_value ? "   (default=" : "",
                          strempty(p->default_value), p->default_value ? ")" : "");
-        cli_wrap(f, "  ", indent, head);
-        fputc('\n', f);
-        cli_wrap(f, indent, indent, p->description ?: "no description available");
+        cli_wrap(f, "", indent, head);
+        desc = xstrdup(p->description ?: "no description available");
+        if (endswith(desc, "\n")) /* chomp */
+                desc[strlen(desc) - 1] = 0;
+        cli_wrap(f, indent, indent, desc);
         fputs("\n\n", f);
 }
 
@@ -339,19 +404,24 @@ static bool has_options(const ApiMethod *m, const char *const *args, const char 
 void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const char *const *args,
                       const char *const *skip, bool output_options, CliUsageStyle style) {
         _cleanup_strv_free_ char **names = NULL;
+        bool first_arg = true;
 
         if (style == CLI_USAGE_FULL)
                 fputs("USAGE: ", f);
-        fputs(prefix, f);
+        /* As upstream's getopt_usage(): "<prefix> <args>", even when args is empty. */
+        fprintf(f, "%s ", prefix);
         for (const char *const *a = args; a && *a; a++) {
                 const ApiSchema *p = api_schema_find(m->parameters, *a);
 
                 if (!p)
                         continue;
+                if (!first_arg)
+                        fputc(' ', f);
                 if (is_list_format(p))
-                        fprintf(f, " {<%s>}", *a);
+                        fprintf(f, "{<%s>}", *a);
                 else
-                        fprintf(f, p->optional ? " [<%s>]" : " <%s>", *a);
+                        fprintf(f, p->optional ? "[<%s>]" : "<%s>", *a);
+                first_arg = false;
         }
         for (const ApiSchema *p = m->parameters; p && p->name; p++)
                 if (!p->optional && !strv_contains((char *const *) args, p->name) &&
@@ -359,8 +429,10 @@ void cli_method_usage(FILE *f, const char *prefix, const ApiMethod *m, const cha
                         strv_extend(&names, p->name);
         strv_sort(names);
         STRV_FOREACH(n, names) {
-                _cleanup_free_ char *t = cli_type_text(api_schema_find(m->parameters, *n));
-                fprintf(f, " --%s %s", *n, t);
+                /* Required options show their plain type here; the details follow with --verbose. */
+                fprintf(f, "%s--%s <%s>", first_arg ? "" : " ", *n,
+                        api_type_to_string(api_schema_find(m->parameters, *n)->type));
+                first_arg = false;
         }
         if (has_options(m, args, skip, false))
                 fputs(" [OPTIONS]", f);
@@ -517,7 +589,7 @@ int cli_print_default(const CliCommand *cmd, ApiCall *call, json_t *result, cons
 static int run_command(const CliProgram *prog, const CliCommand *c, char **argv) {
         _cleanup_json_ json_t *params = NULL, *result = NULL, *errors = json_object();
         _cleanup_strv_free_ char **implicit = implicit_params(c);
-        _cleanup_free_ char *err = NULL, *prefix = xasprintf("%s %s", prog->name, c->name);
+        _cleanup_free_ char *err = NULL;
         _cleanup_(api_call_done) ApiCall call = {};
         const ApiMethod *m = command_method(c);
         const ApiSchema *lists[4] = {};

@@ -62,11 +62,18 @@ int cli_main(const CliProgram *prog, int argc, char **argv);
 int cli_print_default(const CliCommand *cmd, ApiCall *call, json_t *result, const OutputOptions *o);
 
 /*
- * Parses options for a property list (NULL-terminated array of lists).
- * Positional arguments are assigned to arg_names in order (a "-list"
- * formatted single argument takes all of them). Returns 0 and the raw
- * parameters as strings, or -EINVAL with upstream's message in *reterr
- * ("unable to parse option", "too many arguments", "not enough arguments").
+ * Parses options for a property list (NULL-terminated array of lists), as
+ * upstream's get_options() with Getopt::Long: "--name value", "--name=value",
+ * "-name value", case-insensitive unique prefixes, booleans with an
+ * optional value ("--flag", "--flag 0", "--flag=yes"), repeated "-list"
+ * options joined with commas, options mixed with positional arguments and
+ * "--" ending the options. Positional arguments are assigned to arg_names
+ * in order (a "-list" formatted single argument takes all of them); the
+ * other positional parameters may be given as options too. Returns 0 and
+ * the raw parameters as strings (arrays of strings for array parameters;
+ * booleans as "1"/"0"), or -EINVAL with upstream's message in *reterr
+ * ("unable to parse option", "unable to parse boolean option", "too many
+ * arguments", "not enough arguments").
  */
 int cli_parse_options(const ApiSchema *const *lists, char **argv, const char *const *arg_names, json_t **ret,
                       char **reterr);
@@ -102,5 +109,10 @@ void cli_manpage_section(FILE *f, const char *title);
 void cli_manpage_usage(FILE *f, const char *usage_text);
 void cli_manpage_end(FILE *f);
 
-/* Text::Wrap-style word wrapping at 76 columns. */
+/*
+ * Text::Wrap::wrap() as upstream's usage texts use it: lines of at most 75
+ * columns, broken at whitespace (which is consumed; the one ending the
+ * last line is kept), newlines kept, over-long words cut, and runs of
+ * spaces ending at a tab stop written as tabs (Text::Tabs::unexpand).
+ */
 void cli_wrap(FILE *f, const char *first_indent, const char *indent, const char *text);

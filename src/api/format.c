@@ -9,6 +9,7 @@
 #include "api/json-util.h"
 #include "api/propstr.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/parse.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
@@ -16,6 +17,79 @@
 
 extern const ApiFormatTable __start_pvehost_api_formats[];
 extern const ApiFormatTable __stop_pvehost_api_formats[];
+
+/*
+ * Upstream's patterns are Perl regexes; POSIX ERE lacks Perl's \d \s \w
+ * classes and takes a backslash inside brackets literally. Translates
+ * those, so patterns can be copied from upstream verbatim.
+ */
+static char *perl_classes_to_ere(const char *p) {
+        StrBuf out = STRBUF_INIT;
+        bool bracket = false;
+
+        for (; *p; p++) {
+                const char *cls = NULL;
+
+                if (*p == '[' && !bracket) {
+                        bracket = true;
+                        strbuf_addc(&out, '[');
+                        /* A leading '^' and a ']' right after the opening bracket are part of it. */
+                        if (p[1] == '^')
+                                strbuf_addc(&out, *++p);
+                        if (p[1] == ']')
+                                strbuf_addc(&out, *++p);
+                        continue;
+                }
+                if (*p == ']' && bracket) {
+                        bracket = false;
+                        strbuf_addc(&out, ']');
+                        continue;
+                }
+                if (*p == '[' && bracket && p[1] == ':') {
+                        /* [:class:] inside a bracket expression */
+                        const char *e = strstr(p + 2, ":]");
+                        size_t n = e ? (size_t) (e + 2 - p) : 1;
+
+                        strbuf_add(&out, p, n);
+                        p += n - 1;
+                        continue;
+                }
+                if (*p != '\\' || !p[1]) {
+                        strbuf_addc(&out, *p);
+                        continue;
+                }
+                p++;
+                switch (*p) {
+                case 'd':
+                        cls = bracket ? "0-9" : "[0-9]";
+                        break;
+                case 's':
+                        cls = bracket ? "[:space:]" : "[[:space:]]";
+                        break;
+                case 'w':
+                        cls = bracket ? "[:alnum:]_" : "[[:alnum:]_]";
+                        break;
+                case 'D':
+                        cls = bracket ? NULL : "[^0-9]";
+                        break;
+                case 'S':
+                        cls = bracket ? NULL : "[^[:space:]]";
+                        break;
+                case 'W':
+                        cls = bracket ? NULL : "[^[:alnum:]_]";
+                        break;
+                }
+                if (cls)
+                        strbuf_adds(&out, cls);
+                else if (bracket)
+                        strbuf_addc(&out, *p); /* "[\.-]": the escaped character itself */
+                else {
+                        strbuf_addc(&out, '\\');
+                        strbuf_addc(&out, *p);
+                }
+        }
+        return strbuf_detach(&out, NULL);
+}
 
 /*
  * Compiled patterns, keyed by the pattern text: schemas and formats use a
@@ -34,7 +108,7 @@ static RegexCacheEntry *regex_cache;
 static size_t regex_cache_n;
 
 static RegexCacheEntry *regex_lookup(const char *pattern, bool icase) {
-        _cleanup_free_ char *anchored = NULL;
+        _cleanup_free_ char *anchored = NULL, *ere = NULL;
         RegexCacheEntry *e;
 
         for (size_t i = 0; i < regex_cache_n; i++)
@@ -44,7 +118,8 @@ static RegexCacheEntry *regex_lookup(const char *pattern, bool icase) {
         regex_cache = xreallocarray(regex_cache, regex_cache_n + 1, sizeof(RegexCacheEntry));
         e = &regex_cache[regex_cache_n++];
         *e = (RegexCacheEntry) { .pattern = xstrdup(pattern), .icase = icase };
-        anchored = xasprintf("^(%s)$", pattern);
+        ere = perl_classes_to_ere(pattern);
+        anchored = xasprintf("^(%s)$", ere);
         e->valid = regcomp(&e->re, anchored, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) == 0;
         return e;
 }
@@ -175,19 +250,9 @@ bool api_is_email(const char *s) {
         return api_regex_match(EMAIL_USER_ERE "@[a-zA-Z0-9-]+(\\.[a-zA-Z0-9-]+)*", false, s);
 }
 
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
-}
-
 #define SIMPLE_FORMAT(fname, test, msg)                                 \
         static int fname(const char *v, char **reterr) {                \
-                return test(v) ? 0 : fail(reterr, "%s", msg);           \
+                return test(v) ? 0 : errmsg_set(reterr, -EINVAL, "%s", msg);           \
         }
 
 SIMPLE_FORMAT(verify_node, api_is_node_name, "value does not look like a valid node name")
@@ -201,7 +266,7 @@ SIMPLE_FORMAT(verify_email, api_is_email, "value does not look like a valid emai
 SIMPLE_FORMAT(verify_dns_name, api_is_dns_name, "value does not look like a valid DNS name")
 
 static int verify_address(const char *v, char **reterr) {
-        return api_is_ip(v) || api_is_dns_name(v) ? 0 : fail(reterr, "value does not look like a valid address: %s", v);
+        return api_is_ip(v) || api_is_dns_name(v) ? 0 : errmsg_set(reterr, -EINVAL, "value does not look like a valid address: %s", v);
 }
 
 static int verify_string(const char *v, char **reterr) {
@@ -211,7 +276,7 @@ static int verify_string(const char *v, char **reterr) {
 static int verify_cidr(const char *v, char **reterr) {
         if (api_is_cidrv4(v) || api_is_cidrv6(v))
                 return 0;
-        return fail(reterr, "value does not look like a valid CIDR network");
+        return errmsg_set(reterr, -EINVAL, "value does not look like a valid CIDR network");
 }
 
 static int verify_ipv4mask(const char *v, char **reterr) {
@@ -224,36 +289,36 @@ static int verify_ipv4mask(const char *v, char **reterr) {
                 if ((m | (m - 1)) == UINT32_MAX || m == 0)
                         return 0;
         }
-        return fail(reterr, "value does not look like a valid IP netmask");
+        return errmsg_set(reterr, -EINVAL, "value does not look like a valid IP netmask");
 }
 
 static int verify_ipv4_config(const char *v, char **reterr) {
         if (streq(v, "dhcp") || streq(v, "manual") || api_is_cidrv4(v))
                 return 0;
-        return fail(reterr, "value does not look like a valid ipv4 network configuration");
+        return errmsg_set(reterr, -EINVAL, "value does not look like a valid ipv4 network configuration");
 }
 
 static int verify_ipv6_config(const char *v, char **reterr) {
         if (streq(v, "auto") || streq(v, "dhcp") || streq(v, "manual") || api_is_cidrv6(v))
                 return 0;
-        return fail(reterr, "value does not look like a valid ipv6 network configuration");
+        return errmsg_set(reterr, -EINVAL, "value does not look like a valid ipv6 network configuration");
 }
 
 static int verify_email_or_username(const char *v, char **reterr) {
         if (api_is_email(v) || api_regex_match(EMAIL_USER_ERE, false, v))
                 return 0;
-        return fail(reterr, "value does not look like a valid email address or user name");
+        return errmsg_set(reterr, -EINVAL, "value does not look like a valid email address or user name");
 }
 
 static int verify_configid(const char *v, char **reterr) {
-        return api_is_configid(v) ? 0 : fail(reterr, "invalid configuration ID '%s'", v);
+        return api_is_configid(v) ? 0 : errmsg_set(reterr, -EINVAL, "invalid configuration ID '%s'", v);
 }
 
 static int verify_id(const char *v, const char *type, char **reterr) {
         if (strlen(v) < 2)
-                return fail(reterr, "%s ID '%s' cannot be shorter than 2 characters", type, v);
+                return errmsg_set(reterr, -EINVAL, "%s ID '%s' cannot be shorter than 2 characters", type, v);
         if (!api_regex_match("[a-z][a-z0-9._-]*[a-z0-9]", true, v))
-                return fail(reterr, "%s ID '%s' contains illegal characters", type, v);
+                return errmsg_set(reterr, -EINVAL, "%s ID '%s' contains illegal characters", type, v);
         return 0;
 }
 
@@ -266,27 +331,27 @@ static int verify_acme_plugin_id(const char *v, char **reterr) {
 }
 
 static int verify_bridge_id(const char *v, char **reterr) {
-        return api_regex_match("[A-Za-z0-9_.-]+", false, v) ? 0 : fail(reterr, "invalid bridge ID '%s'", v);
+        return api_regex_match("[A-Za-z0-9_.-]+", false, v) ? 0 : errmsg_set(reterr, -EINVAL, "invalid bridge ID '%s'", v);
 }
 
 static int verify_vmid(const char *v, char **reterr) {
         return api_regex_match("[1-9][0-9]{2,8}", false, v) ? 0
-                                                            : fail(reterr, "value does not look like a valid VM ID");
+                                                            : errmsg_set(reterr, -EINVAL, "value does not look like a valid VM ID");
 }
 
 static int verify_iface(const char *v, char **reterr) {
         return api_regex_match("[a-z][a-z0-9_]{1,20}([:.][0-9]+)?", true, v)
                        ? 0
-                       : fail(reterr, "invalid network interface name '%s'", v);
+                       : errmsg_set(reterr, -EINVAL, "invalid network interface name '%s'", v);
 }
 
 static int verify_urlencoded(const char *v, char **reterr) {
         return api_regex_match("[-%a-zA-Z0-9_.!~*'()]*", false, v) ? 0
-                                                                   : fail(reterr, "invalid urlencoded string: %s", v);
+                                                                   : errmsg_set(reterr, -EINVAL, "invalid urlencoded string: %s", v);
 }
 
 static int verify_task_status_type(const char *v, char **reterr) {
-        return api_regex_match("ok|error|warning|unknown", true, v) ? 0 : fail(reterr, "invalid status '%s'", v);
+        return api_regex_match("ok|error|warning|unknown", true, v) ? 0 : errmsg_set(reterr, -EINVAL, "invalid status '%s'", v);
 }
 
 static const ApiFormat builtin_formats[] = {

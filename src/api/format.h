@@ -46,7 +46,12 @@ int api_format_check(const char *format, const char *value, const char *path, ch
  */
 char **api_split_list(const char *s);
 
-/* True if s matches the POSIX extended regex, anchored at both ends. */
+/*
+ * True if s matches the regex, anchored at both ends: POSIX extended syntax,
+ * plus Perl's \d \s \w \D \S \W and backslash escapes inside brackets, so
+ * upstream's patterns work as written. A regex that does not compile
+ * matches nothing.
+ */
 bool api_regex_match(const char *pattern, bool icase, const char *s);
 
 /* Upstream's definitions, usable by areas directly. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "basic/alloc.h"
+#include "basic/strbuf.h"
 #include "json-util.h"
 
 void json_setup_allocator(void) {
@@ -54,10 +55,53 @@ char *json_scalar_to_string(const json_t *v) {
         }
 }
 
-char *json_dump_canonical(const json_t *v) {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+static void dump_canonical(StrBuf *out, const json_t *v) {
+        switch (json_typeof(v)) {
+        case JSON_OBJECT: {
+                _cleanup_free_ const char **keys = json_object_sorted_keys(v);
 
-        if (!s)
-                oom();
-        return s;
+                strbuf_addc(out, '{');
+                for (const char **k = keys; *k; k++) {
+                        _cleanup_json_ json_t *ks = json_string(*k);
+
+                        if (k != keys)
+                                strbuf_addc(out, ',');
+                        dump_canonical(out, ks);
+                        strbuf_addc(out, ':');
+                        dump_canonical(out, json_object_get(v, *k));
+                }
+                strbuf_addc(out, '}');
+                break;
+        }
+        case JSON_ARRAY:
+                strbuf_addc(out, '[');
+                for (size_t i = 0; i < json_array_size(v); i++) {
+                        if (i > 0)
+                                strbuf_addc(out, ',');
+                        dump_canonical(out, json_array_get(v, i));
+                }
+                strbuf_addc(out, ']');
+                break;
+        case JSON_REAL:
+                /* Perl's number format: 1e+20, 3e-07, 100 (jansson would write 1e20, 3e-7, 100.0). */
+                strbuf_addf(out, "%.15g", json_real_value(v));
+                break;
+        default: {
+                /* Strings (jansson's escaping is JSON::XS's), integers, true, false, null. */
+                char *s = json_dumps(v, JSON_ENCODE_ANY);
+
+                if (!s)
+                        oom();
+                strbuf_adds(out, s);
+                free(s);
+                break;
+        }
+        }
+}
+
+char *json_dump_canonical(const json_t *v) {
+        StrBuf out = STRBUF_INIT;
+
+        dump_canonical(&out, v);
+        return strbuf_detach(&out, NULL);
 }

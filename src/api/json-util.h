@@ -21,5 +21,5 @@ const char *json_object_get_string(const json_t *obj, const char *key);
 const char **json_object_sorted_keys(const json_t *obj);
 /* Text form of a scalar as upstream would print it (integers, %.15g reals, 1/0 booleans). */
 char *json_scalar_to_string(const json_t *v);
-/* Compact canonical JSON (sorted keys), as upstream's to_json(canonical => 1). */
+/* Compact canonical JSON (sorted keys, reals as Perl prints them), as upstream's to_json(canonical => 1). */
 char *json_dump_canonical(const json_t *v);

@@ -5,7 +5,9 @@
 #include <locale.h>
 #include <math.h>
 #include <sys/ioctl.h>
+#include <strings.h>
 #include <time.h>
+#include <yaml.h>
 
 #include "api/json-util.h"
 #include "api/output.h"
@@ -60,12 +62,13 @@ char *render_timestamp(int64_t epoch, bool gmt) {
         return xstrdup(buf);
 }
 
-char *render_duration(double seconds) {
+char *render_duration(double seconds, bool auto_limit_accuracy) {
         static const struct {
                 char unit;
                 uint64_t len;
         } steps[] = { { 'w', 7 * 24 * 3600 }, { 'd', 24 * 3600 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
         uint64_t rest = (uint64_t) llround(fmax(seconds, 0));
+        bool weeks = false, days = false;
         StrBuf sb = STRBUF_INIT;
 
         if (rest == 0)
@@ -73,15 +76,22 @@ char *render_duration(double seconds) {
         for (size_t i = 0; i < ELEMENTSOF(steps); i++) {
                 uint64_t v = rest / steps[i].len;
 
-                if (v == 0)
+                /* Limited accuracy: no minutes beside weeks, no seconds beside days or weeks. */
+                if (auto_limit_accuracy && ((steps[i].unit == 'm' && weeks) || (steps[i].unit == 's' && days)))
                         continue;
-                strbuf_addf(&sb, "%s%" PRIu64 "%c", sb.len ? " " : "", v, steps[i].unit);
-                rest -= v * steps[i].len;
+                if (v > 0) {
+                        strbuf_addf(&sb, "%s%" PRIu64 "%c", sb.len ? " " : "", v, steps[i].unit);
+                        rest -= v * steps[i].len;
+                }
+                if (steps[i].unit == 'w')
+                        weeks = days = v > 0;
+                else if (steps[i].unit == 'd')
+                        days = days || v > 0;
         }
         return strbuf_detach(&sb, NULL);
 }
 
-char *render_bytes(double value) {
+char *render_bytes(double value, int precision) {
         static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
         unsigned u = 0;
 
@@ -90,7 +100,18 @@ char *render_bytes(double value) {
                 u = MIN(u, (unsigned) ELEMENTSOF(units) - 1);
                 value /= pow(1024, u);
         }
-        return xasprintf("%.2f %s", value, units[u]);
+        return xasprintf("%.*f %s", precision > 0 ? precision : 2, value, units[u]);
+}
+
+/* Perl's truth of a scalar: false for undef, "", "0", 0 and JSON false. */
+static bool perl_true(const json_t *v) {
+        if (!v || json_is_null(v) || json_is_false(v))
+                return false;
+        if (json_is_string(v))
+                return !streq(json_string_value(v), "") && !streq(json_string_value(v), "0");
+        if (json_is_number(v))
+                return json_number_value(v) != 0;
+        return true;
 }
 
 static double json_as_number(const json_t *v) {
@@ -126,7 +147,7 @@ char *output_value_text(const json_t *v, const ApiSchema *s, const OutputOptions
                 return xstrdup("");
         if (!o->raw && s) {
                 if (s->type == API_TYPE_BOOLEAN)
-                        return xstrdup(json_is_true(v) || json_as_number(v) != 0 ? "1" : "0");
+                        return xstrdup(perl_true(v) ? "1" : "0");
                 if (s->renderer) {
                         double d = json_as_number(v);
 
@@ -134,12 +155,13 @@ char *output_value_text(const json_t *v, const ApiSchema *s, const OutputOptions
                                 return render_timestamp((int64_t) d, false);
                         if (streq(s->renderer, "timestamp_gmt"))
                                 return render_timestamp((int64_t) d, true);
+                        /* Upstream passes its options hash as the second argument: a true auto_limit_accuracy. */
                         if (streq(s->renderer, "duration"))
-                                return render_duration(d);
+                                return render_duration(d, true);
                         if (streq(s->renderer, "fraction_as_percentage"))
                                 return xasprintf("%.2f%%", d * 100);
                         if (streq(s->renderer, "bytes"))
-                                return render_bytes(d);
+                                return render_bytes(d, 0);
                         if (streq(s->renderer, "yaml"))
                                 return render_yaml(v);
                 }
@@ -175,6 +197,25 @@ static size_t utf8_prefix(const char *s, size_t chars) {
         return i;
 }
 
+/* Perl's split(/\n/): empty lines inside are kept, trailing empty fields dropped. */
+static char **split_lines(const char *text) {
+        char **lines = NULL;
+        size_t keep = 0;
+
+        for (const char *p = text; *p;) {
+                size_t n = strcspn(p, "\n");
+
+                strv_push(&lines, xstrndup(p, n));
+                p += n + (p[n] == '\n');
+        }
+        for (size_t i = 0; lines && lines[i]; i++)
+                if (lines[i][0])
+                        keep = i + 1;
+        for (size_t i = keep; lines && lines[i]; i++)
+                lines[i] = mfree(lines[i]);
+        return lines;
+}
+
 typedef struct Cell {
         char **lines;
         size_t width;
@@ -197,14 +238,14 @@ typedef struct SortContext {
         bool numeric;
 } SortContext;
 
-/* Upstream's safe_compare(): undefined on the left sorts as equal, on the right as smaller. */
+/* Upstream's safe_compare(): undefined values sort first. */
 static int compare_rows(const json_t *a, const json_t *b, const SortContext *ctx) {
         const json_t *x = json_object_get(a, ctx->key), *y = json_object_get(b, ctx->key);
 
         if ((!x || json_is_null(x)) && (!y || json_is_null(y)))
                 return 0;
         if (!x || json_is_null(x))
-                return 0;
+                return -1;
         if (!y || json_is_null(y))
                 return 1;
         if (ctx->numeric) {
@@ -278,13 +319,14 @@ static void write_line(FILE *f, const char *text, const OutputOptions *o) {
 }
 
 /* One formatted table line from the given cell texts. */
-static void format_row(StrBuf *out, const Column *cols, size_t ncols, const char *const *texts, bool border,
+static void format_row(StrBuf *out, const Column *cols, size_t ncols, const char *const *texts, bool cut, bool border,
                        bool utf8) {
         const char *bar = utf8 ? "│" : "|";
 
         for (size_t i = 0; i < ncols; i++) {
                 const char *t = texts[i];
-                size_t bytes = utf8_prefix(t, cols[i].cutoff), w = utf8_width(t, bytes);
+                /* Cells are cut at the column width; titles are not (sprintf pads, never cuts). */
+                size_t bytes = cut ? utf8_prefix(t, cols[i].cutoff) : strlen(t), w = utf8_width(t, bytes);
                 size_t pad = cols[i].cutoff > w ? cols[i].cutoff - w : 0;
                 bool last = i == ncols - 1;
 
@@ -348,8 +390,7 @@ void output_print_table(FILE *f, json_t *rows, const ApiSchema *row_props, const
                         Cell *cell = &cells[r * ncols + c];
                         size_t n;
 
-                        /* Perl's split(/\n/) drops trailing empty fields. */
-                        cell->lines = strv_split(text, "\n");
+                        cell->lines = split_lines(text);
                         n = strv_length(cell->lines);
                         if (n == 0)
                                 strv_extend(&cell->lines, "");
@@ -388,7 +429,7 @@ void output_print_table(FILE *f, json_t *rows, const ApiSchema *row_props, const
 
                 for (size_t c = 0; c < ncols; c++)
                         titles[c] = cols[c].title;
-                format_row(&line, cols, ncols, titles, border, o->utf8);
+                format_row(&line, cols, ncols, titles, false, border, o->utf8);
                 write_line(f, line.buf, o);
                 sep = &bd.h;
         } else
@@ -407,7 +448,7 @@ void output_print_table(FILE *f, json_t *rows, const ApiSchema *row_props, const
                                 Cell *cell = &cells[r * ncols + c];
                                 texts[c] = l < strv_length(cell->lines) ? cell->lines[l] : "";
                         }
-                        format_row(&line, cols, ncols, texts, border, o->utf8);
+                        format_row(&line, cols, ncols, texts, true, border, o->utf8);
                         write_line(f, line.buf, o);
                 }
         }
@@ -493,15 +534,11 @@ static void print_text(FILE *f, const json_t *data, const ApiSchema *returns, co
                 } else {
                         _cleanup_json_ json_t *rows = json_array();
                         OutputOptions o2 = *o;
-                        const ApiSchema value_prop[] = {
-                                items ? (ApiSchema) { .name = "value", .type = items->type,
-                                                      .renderer = items->renderer }
-                                      : (ApiSchema) { .name = "value" },
-                                {},
-                        };
+                        ApiSchema value_prop[2] = { items ? *items : (ApiSchema) {}, {} };
                         size_t i;
                         json_t *v;
 
+                        value_prop[0].name = "value";
                         json_array_foreach((json_t *) data, i, v)
                                 json_array_append_new(rows, json_pack("{s:O}", "value", v));
                         o2.noheader = true;
@@ -602,122 +639,117 @@ void output_json_pretty(FILE *f, const json_t *v) {
         fputc('\n', f);
 }
 
-/* Plain YAML scalars: no quoting needed and no other reading (number, bool, null). */
-static bool yaml_plain_ok(const char *s) {
-        static const char *const special[] = { "~", "null", "Null", "NULL", "true", "True", "TRUE", "false",
-                                                "False", "FALSE", "yes", "Yes", "YES", "no", "No", "NO", "on", "On",
-                                                "ON", "off", "Off", "OFF", "y", "Y", "n", "N", NULL };
+/*
+ * YAML as upstream's YAML::XS::Dump() writes it: libyaml's emitter (which
+ * YAML::XS wraps) with YAML::XS's settings and its choice of scalar styles.
+ */
 
-        if (isempty(s) || looks_like_number(s) || strchr("-?:,[]{}#&*!|>'\"%@` ", s[0]))
+/* Perl's looks_like_number(): surrounding whitespace, Inf/Infinity/NaN, "0 but true". */
+static bool perl_looks_like_number(const char *s) {
+        _cleanup_free_ char *t = xstrdup(s);
+        char *p = t + strspn(t, " \t\n\r\f\v"), *e = p + strlen(p);
+
+        while (e > p && strchr(" \t\n\r\f\v", e[-1]))
+                *--e = 0;
+        if (streq(s, "0 but true") || looks_like_number(p))
+                return true;
+        if (*p == '+' || *p == '-')
+                p++;
+        return strcasecmp(p, "inf") == 0 || strcasecmp(p, "infinity") == 0 || strcasecmp(p, "nan") == 0;
+}
+
+static yaml_scalar_style_t yaml_string_style(const char *s, size_t len) {
+        static const char *const quoted[] = { "", "~", "true", "false", "null" };
+
+        for (size_t i = 0; i < ELEMENTSOF(quoted); i++)
+                if (streq(s, quoted[i]))
+                        return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+        /* Strings that read as numbers are quoted (YAML::XS's QuoteNumericStrings). */
+        if (perl_looks_like_number(s))
+                return YAML_SINGLE_QUOTED_SCALAR_STYLE;
+        if (memchr(s, '\n', len))
+                return len > 30 ? YAML_LITERAL_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+        /* libyaml falls back to quoting where a plain scalar would not read back. */
+        return YAML_PLAIN_SCALAR_STYLE;
+}
+
+static bool yaml_emit(yaml_emitter_t *e, yaml_event_t *ev) {
+        return yaml_emitter_emit(e, ev) != 0;
+}
+
+static bool yaml_emit_scalar(yaml_emitter_t *e, const char *s, size_t len, yaml_scalar_style_t style) {
+        yaml_event_t ev;
+
+        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *) s, (int) len, 1, 1, style))
                 return false;
-        for (const char *const *w = special; *w; w++)
-                if (streq(s, *w))
+        return yaml_emit(e, &ev);
+}
+
+static bool yaml_emit_node(yaml_emitter_t *e, const json_t *v) {
+        yaml_event_t ev;
+
+        switch (json_typeof(v)) {
+        case JSON_OBJECT: {
+                _cleanup_free_ const char **keys = json_object_sorted_keys(v);
+
+                if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
+                    !yaml_emit(e, &ev))
                         return false;
-        for (const char *p = s; *p; p++) {
-                if ((unsigned char) *p < 0x20 || *p == 0x7f)
+                for (const char **k = keys; *k; k++)
+                        if (!yaml_emit_scalar(e, *k, strlen(*k), yaml_string_style(*k, strlen(*k))) ||
+                            !yaml_emit_node(e, json_object_get(v, *k)))
+                                return false;
+                return yaml_mapping_end_event_initialize(&ev) && yaml_emit(e, &ev);
+        }
+        case JSON_ARRAY:
+                if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) ||
+                    !yaml_emit(e, &ev))
                         return false;
-                if ((*p == ':' && (p[1] == ' ' || p[1] == 0)) || (*p == ' ' && p[1] == '#'))
-                        return false;
+                for (size_t i = 0; i < json_array_size(v); i++)
+                        if (!yaml_emit_node(e, json_array_get(v, i)))
+                                return false;
+                return yaml_sequence_end_event_initialize(&ev) && yaml_emit(e, &ev);
+        case JSON_STRING:
+                return yaml_emit_scalar(e, json_string_value(v), json_string_length(v),
+                                        yaml_string_style(json_string_value(v), json_string_length(v)));
+        case JSON_NULL:
+                return yaml_emit_scalar(e, "~", 1, YAML_PLAIN_SCALAR_STYLE);
+        default: {
+                /* Numbers as Perl prints them, booleans as true/false ($YAML::XS::Boolean = "JSON::PP"). */
+                _cleanup_free_ char *t = json_is_boolean(v) ? xstrdup(json_is_true(v) ? "true" : "false")
+                                                            : json_scalar_to_string(v);
+
+                return yaml_emit_scalar(e, t, strlen(t), YAML_PLAIN_SCALAR_STYLE);
         }
-        return !endswith(s, " ");
-}
-
-static void yaml_scalar(FILE *f, const json_t *v) {
-        if (json_is_null(v))
-                fputs("~", f);
-        else if (json_is_boolean(v))
-                fputs(json_is_true(v) ? "true" : "false", f);
-        else if (json_is_number(v)) {
-                _cleanup_free_ char *s = json_scalar_to_string(v);
-                fputs(s, f);
-        } else {
-                const char *s = json_string_value(v);
-                bool ctrl = has_control_chars(s, strlen(s));
-
-                if (yaml_plain_ok(s))
-                        fputs(s, f);
-                else if (!ctrl) {
-                        fputc('\'', f);
-                        for (const char *p = s; *p; p++) {
-                                if (*p == '\'')
-                                        fputc('\'', f);
-                                fputc(*p, f);
-                        }
-                        fputc('\'', f);
-                } else {
-                        /* Double-quoted, as libyaml writes strings with control characters. */
-                        _cleanup_free_ char *j = json_dump_canonical(v);
-                        fputs(j, f);
-                }
         }
 }
 
-static bool yaml_is_collection(const json_t *v) {
-        return (json_is_object(v) && json_object_size(v) > 0) || (json_is_array(v) && json_array_size(v) > 0);
-}
-
-static void yaml_node(FILE *f, const json_t *v, unsigned indent, bool inline_start);
-
-static void yaml_mapping(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
-        _cleanup_free_ const char **keys = json_object_sorted_keys(v);
-
-        for (const char **k = keys; *k; k++) {
-                const json_t *child = json_object_get(v, *k);
-                _cleanup_json_ json_t *ks = json_string(*k);
-
-                if (!(inline_start && k == keys))
-                        fprintf(f, "%*s", (int) indent, "");
-                yaml_scalar(f, ks);
-                fputc(':', f);
-                if (yaml_is_collection(child)) {
-                        fputc('\n', f);
-                        /* Sequences inside mappings are not indented further (libyaml style). */
-                        yaml_node(f, child, json_is_array(child) ? indent : indent + 2, false);
-                } else {
-                        fputc(' ', f);
-                        yaml_node(f, child, indent, true);
-                        fputc('\n', f);
-                }
-        }
-}
-
-static void yaml_sequence(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
-        size_t i;
-        const json_t *child;
-
-        json_array_foreach((json_t *) v, i, child) {
-                if (!(inline_start && i == 0))
-                        fprintf(f, "%*s", (int) indent, "");
-                fputs("- ", f);
-                if (yaml_is_collection(child))
-                        yaml_node(f, child, indent + 2, true);
-                else {
-                        yaml_node(f, child, indent, true);
-                        fputc('\n', f);
-                }
-        }
-}
-
-static void yaml_node(FILE *f, const json_t *v, unsigned indent, bool inline_start) {
-        if (json_is_object(v) && json_object_size(v) > 0)
-                yaml_mapping(f, v, indent, inline_start);
-        else if (json_is_array(v) && json_array_size(v) > 0)
-                yaml_sequence(f, v, indent, inline_start);
-        else if (json_is_object(v))
-                fputs("{}", f);
-        else if (json_is_array(v))
-                fputs("[]", f);
-        else
-                yaml_scalar(f, v);
+static int yaml_write(void *data, unsigned char *buffer, size_t size) {
+        strbuf_add(data, (const char *) buffer, size);
+        return 1;
 }
 
 void output_yaml(FILE *f, const json_t *v) {
-        if (yaml_is_collection(v)) {
-                fputs("---\n", f);
-                yaml_node(f, v, 0, false);
-        } else {
-                fputs("--- ", f);
-                yaml_node(f, v, 0, true);
-                fputc('\n', f);
+        _cleanup_strbuf_ StrBuf out = STRBUF_INIT;
+        yaml_emitter_t e;
+        yaml_event_t ev;
+        bool ok;
+
+        if (!yaml_emitter_initialize(&e))
+                oom();
+        yaml_emitter_set_unicode(&e, 1);
+        yaml_emitter_set_width(&e, 2); /* as YAML::XS: too small, so libyaml's default of 80 */
+        yaml_emitter_set_output(&e, yaml_write, &out);
+        ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emit(&e, &ev) &&
+             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) && yaml_emit(&e, &ev) &&
+             yaml_emit_node(&e, v) && yaml_document_end_event_initialize(&ev, 1) && yaml_emit(&e, &ev) &&
+             yaml_stream_end_event_initialize(&ev) && yaml_emit(&e, &ev);
+        yaml_emitter_delete(&e);
+        if (ok)
+                fputs(strempty(out.buf), f);
+        else {
+                /* libyaml refuses only what jansson never holds (invalid UTF-8); JSON is YAML too. */
+                _cleanup_free_ char *j = json_dump_canonical(v);
+                fprintf(f, "--- %s\n", j);
         }
 }

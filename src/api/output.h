@@ -50,10 +50,12 @@ void output_print_table(FILE *f, json_t *rows, const ApiSchema *row_props, const
 /* The text of one value in a table cell (upstream's data_to_text). */
 char *output_value_text(const json_t *v, const ApiSchema *schema, const OutputOptions *o);
 
-/* Upstream's renderers. */
+/* Upstream's renderers (PVE::Format). */
 char *render_timestamp(int64_t epoch, bool gmt);
-char *render_duration(double seconds);
-char *render_bytes(double value);
+/* "2w 21h 22m 24s"; with auto_limit_accuracy no minutes beside weeks and no seconds beside days. */
+char *render_duration(double seconds, bool auto_limit_accuracy);
+/* "123.29 MiB"; precision 0 means upstream's default of 2 digits. */
+char *render_bytes(double value, int precision);
 
 /* JSON in Perl's JSON pretty style (3-space indent, " : "), and YAML as YAML::XS emits it. */
 void output_json_pretty(FILE *f, const json_t *v);

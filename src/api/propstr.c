@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <stdlib.h>
+
 #include "api/json-util.h"
 #include "api/propstr.h"
 #include "api/validate.h"
 #include "basic/alloc.h"
+#include "basic/errmsg.h"
 #include "basic/parse.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
@@ -14,16 +17,6 @@ static const ApiSchema *default_key(const ApiSchema *keys) {
                 if (k->default_key)
                         return k;
         return NULL;
-}
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        va_start(ap, fmt);
-        *reterr = xvasprintf(fmt, ap);
-        va_end(ap);
-        return -EINVAL;
 }
 
 /* Booleans in property strings accept yes/no/on/off/true/false, stored as 1/0. */
@@ -41,6 +34,8 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
         const ApiSchema *dk = default_key(keys);
         bool have_default = false;
 
+        if (!utf8_is_valid(text, strlen(text)))
+                return errmsg_set(reterr, -EINVAL, "invalid UTF-8 in property string");
         STRV_FOREACH(part, parts) {
                 char *eq = strchr(*part, '=');
 
@@ -51,21 +46,21 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
                         const ApiSchema *key = api_schema_find(keys, k);
 
                         if (json_object_get(raw, k))
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", k);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", k);
                         if (!key)
-                                return fail(reterr, "invalid key in comma-separated list property: %s", k);
+                                return errmsg_set(reterr, -EINVAL, "invalid key in comma-separated list property: %s", k);
                         json_object_set_new(raw, k, raw_value(key, eq + 1));
                 } else if (!eq) {
                         if (have_default && dk)
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", dk->name);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", dk->name);
                         if (!dk)
-                                return fail(reterr, "value without key, but schema does not define a default key");
+                                return errmsg_set(reterr, -EINVAL, "value without key, but schema does not define a default key");
                         if (json_object_get(raw, dk->name))
-                                return fail(reterr, "duplicate key in comma-separated list property: %s", dk->name);
+                                return errmsg_set(reterr, -EINVAL, "duplicate key in comma-separated list property: %s", dk->name);
                         json_object_set_new(raw, dk->name, raw_value(dk, *part));
                         have_default = true;
                 } else
-                        return fail(reterr, "missing key in comma-separated list property");
+                        return errmsg_set(reterr, -EINVAL, "missing key in comma-separated list property");
         }
 
         checked = api_check_object(keys, false, raw, path, errors);
@@ -87,7 +82,7 @@ static int add_key(StrBuf *out, const ApiSchema *key, const json_t *v, bool as_d
         _cleanup_free_ char *s = json_scalar_to_string(v);
 
         if (strchr(s, ','))
-                return fail(reterr, "illegal value with commas for %s", key->name);
+                return errmsg_set(reterr, -EINVAL, "illegal value with commas for %s", key->name);
         if (out->len > 0)
                 strbuf_addc(out, ',');
         if (!as_default)
@@ -110,7 +105,7 @@ char *propstr_format(const ApiSchema *keys, const json_t *values, char **reterr)
                         const ApiSchema *key = api_schema_find(keys, *k);
 
                         if (!key) {
-                                fail(reterr, "invalid key '%s'", *k);
+                                errmsg_set(reterr, -EINVAL, "invalid key '%s'", *k);
                                 return NULL;
                         }
                         if (key == dk || key->optional != (pass == 1))
@@ -130,10 +125,19 @@ static void key_typetext(StrBuf *out, const ApiSchema *k) {
         else if (k->typetext)
                 strbuf_adds(out, k->typetext);
         else if (k->enum_values) {
-                strbuf_addc(out, '<');
-                for (const char *const *e = k->enum_values; *e; e++)
-                        strbuf_addf(out, "%s%s", e == k->enum_values ? "" : "|", *e);
-                strbuf_addc(out, '>');
+                size_t n = 0;
+
+                while (k->enum_values[n])
+                        n++;
+                /* Usage texts list up to three values (upstream's generate_typetext() without list_enums). */
+                if (n > 3)
+                        strbuf_adds(out, "<enum>");
+                else {
+                        strbuf_addc(out, '<');
+                        for (size_t i = 0; i < n; i++)
+                                strbuf_addf(out, "%s%s", i ? "|" : "", k->enum_values[i]);
+                        strbuf_addc(out, '>');
+                }
         } else if (k->type == API_TYPE_BOOLEAN)
                 strbuf_adds(out, "<1|0>");
         else if (k->type == API_TYPE_INTEGER)
@@ -144,20 +148,27 @@ static void key_typetext(StrBuf *out, const ApiSchema *k) {
                 strbuf_addf(out, "<%s>", k->name);
 }
 
+static int compare_key_names(const void *a, const void *b) {
+        return strcmp((*(const ApiSchema *const *) a)->name, (*(const ApiSchema *const *) b)->name);
+}
+
 char *propstr_typetext(const ApiSchema *keys) {
         StrBuf out = STRBUF_INIT;
         const ApiSchema *dk = default_key(keys);
-        size_t n = api_schema_count(keys);
+        size_t n = api_schema_count(keys), m = 0;
         _cleanup_free_ const ApiSchema **order = new0(const ApiSchema *, n + 1);
-        size_t m = 0;
 
-        /* Default key, then required keys, then optional ones (each in declaration order). */
+        /* Default key, then required keys, then optional ones, each group sorted by name. */
         if (dk)
                 order[m++] = dk;
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 2; pass++) {
+                size_t start = m;
+
                 for (const ApiSchema *k = keys; k->name; k++)
                         if (k != dk && k->optional == (pass == 1))
                                 order[m++] = k;
+                qsort(order + start, m - start, sizeof(*order), compare_key_names);
+        }
 
         for (size_t i = 0; i < m; i++) {
                 const ApiSchema *k = order[i];

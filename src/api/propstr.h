@@ -27,5 +27,9 @@ int propstr_parse(const ApiSchema *keys, const char *text, const char *path, jso
  */
 char *propstr_format(const ApiSchema *keys, const json_t *values, char **reterr);
 
-/* Usage text, e.g. "[mac=]<XX:XX:XX:XX:XX:XX> [,bind-interface=<bind-interface>]". */
+/*
+ * Usage text as upstream's generate_typetext(): default key, then required
+ * and optional keys each sorted, e.g. "[mac=]<XX:XX:XX:XX:XX:XX>
+ * [,bind-interface=<bind-interface>]".
+ */
 char *propstr_typetext(const ApiSchema *keys);

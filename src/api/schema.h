@@ -63,7 +63,7 @@ struct ApiSchema {
         /* Checks on scalar values, in upstream's order. */
         const char *format;            /* registered format name, optionally with -list or -opt */
         const ApiSchema *format_keys;  /* property string ("k=v,..."): its keys */
-        const char *pattern;           /* POSIX extended regex, matched against the whole value */
+        const char *pattern;           /* upstream's regex (see api_regex_match()), matched against the whole value */
         size_t max_length, min_length; /* 0: unchecked */
         ApiLimit minimum, maximum;
         const char *const *enum_values; /* NULL-terminated */

@@ -8,12 +8,15 @@
 #include "api/validate.h"
 #include "basic/alloc.h"
 #include "basic/cursor.h"
+#include "basic/errmsg.h"
 #include "basic/fileio.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
 
 #define SECTIONCFG_MAX_SIZE (16 * 1024 * 1024)
+/* Perl's \s, as upstream's regexes use it. */
+#define WHITESPACE " \t\r\n\f\v"
 
 static void section_done(Section *s) {
         free(s->type);
@@ -74,59 +77,82 @@ typedef struct ParseState {
         size_t line;
 } ParseState;
 
-static int parse_error(ParseState *st, const char *fmt, ...) _printf_(2, 3);
-static int parse_error(ParseState *st, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
+/* "<file>:<line>: <message>" for the line being parsed. */
+#define parse_error(st, ...) errmsg_set_at((st)->reterr, (st)->filename, (st)->line, __VA_ARGS__)
 
-        va_start(ap, fmt);
-        msg = xvasprintf(fmt, ap);
-        va_end(ap);
-        *st->reterr = xasprintf("%s:%zu: %s", st->filename, st->line, msg);
-        return -EINVAL;
+/* "type: id", as upstream's m/^(\S+):\s*(\S+)\s*$/ (the type is the longest run before a colon). */
+static int parse_header(char *line, char **ret_type, char **ret_id) {
+        size_t tlen = strcspn(line, WHITESPACE);
+        char *id, *end;
+
+        if (tlen < 2)
+                return -EINVAL;
+        /* The greedy \S+ gives back characters up to the last colon of the first word. */
+        while (tlen > 0 && line[tlen - 1] != ':')
+                tlen--;
+        if (tlen < 2)
+                return -EINVAL;
+        id = line + tlen + strspn(line + tlen, WHITESPACE);
+        end = id + strcspn(id, WHITESPACE);
+        if (end == id || end[strspn(end, WHITESPACE)])
+                return -EINVAL;
+        *ret_type = xstrndup(line, tlen - 1);
+        *ret_id = xstrndup(id, (size_t) (end - id));
+        return 0;
 }
 
-/* "type: id" */
-static int parse_header(ParseState *st, char *line, char **ret_type, char **ret_id) {
-        char *colon = strchr(line, ':'), *id, *end;
+/* Sections of an unknown type (allow_unknown): values kept as text, repeated keys as arrays. */
+static int add_unknown_value(Section *s, const char *key, const char *value) {
+        json_t *old = json_object_get(s->values, key);
 
-        if (!colon || colon == line || strpbrk(line, " \t") < colon)
-                return -EINVAL;
-        id = skip_blanks(colon + 1);
-        end = id + strcspn(id, " \t");
-        if (end == id || *skip_blanks(end))
-                return -EINVAL;
-        *end = 0;
-        *colon = 0;
-        *ret_type = xstrdup(line);
-        *ret_id = xstrdup(id);
+        if (!old)
+                json_object_set_new(s->values, key, json_string(value));
+        else if (json_is_array(old))
+                json_array_append_new(old, json_string(value));
+        else
+                json_object_set_new(s->values, key, json_pack("[O,s]", old, value));
         return 0;
 }
 
 static int check_option_value(ParseState *st, Section *s, const char *key, const char *value) {
         _cleanup_json_ json_t *errors = json_object(), *in = NULL, *v = NULL;
-        const ApiSchema *opt = sectioncfg_option(st->schema, s->type, key);
+        const ApiSchema *opt = sectioncfg_option(st->schema, s->type, key), *check = opt;
+        json_t *old;
 
+        if (!sectioncfg_type(st->schema, s->type))
+                return add_unknown_value(s, key, strempty(value));
         if (!opt)
                 return parse_error(st, "unexpected property '%s' in section '%s'", key, s->id);
-        if (json_object_get(s->values, key))
+        old = json_object_get(s->values, key);
+        if (opt->type == API_TYPE_ARRAY) {
+                /* One line per element; the element schema checks each. */
+                static const ApiSchema any_string = { .type = API_TYPE_STRING };
+                check = opt->items ?: &any_string;
+        } else if (old)
                 return parse_error(st, "duplicate attribute '%s' in section '%s'", key, s->id);
         if (!value) {
-                if (opt->type != API_TYPE_BOOLEAN)
+                if (check->type != API_TYPE_BOOLEAN)
                         return parse_error(st, "unable to parse value of '%s': got undefined value", key);
                 value = "1";
         }
         in = json_string(value);
-        v = api_check_value(opt, in, key, errors);
+        v = api_check_value(check, in, key, errors);
         if (!v)
                 return parse_error(st, "unable to parse value of '%s': %s", key, json_object_get_string(errors, key));
-        json_object_set(s->values, key, v);
+        if (check == opt)
+                json_object_set(s->values, key, v);
+        else if (old)
+                json_array_append(old, v);
+        else
+                json_object_set_new(s->values, key, json_pack("[O]", v));
         return 0;
 }
 
 static int check_required(ParseState *st, Section *s) {
         const SectionType *t = sectioncfg_type(st->schema, s->type);
 
+        if (!t)
+                return 0;
         for (const ApiSchema *o = t->options; o->name; o++)
                 if (!o->optional && !json_object_get(s->values, o->name)) {
                         st->line = s->line;
@@ -152,16 +178,28 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
         sha1_hex(text, len, cfg.digest);
 
         for (;;) {
+                const char *seg = (const char *) c.pos;
                 bool more = cursor_read_line(&c, &l, &n);
+                /* The line as it is in the file, with its "\r\n" or "\n", kept for lossless writing. */
+                size_t seg_len = more ? (size_t) ((const char *) c.pos - seg) : 0;
+                size_t text_len = seg_len - (seg_len > 0 && seg[seg_len - 1] == '\n');
                 _cleanup_free_ char *line = more ? xstrndup(l, n) : NULL;
-                bool had_newline = more && (c.pos > (const uint8_t *) text) && c.pos[-1] == '\n';
 
                 st.line = c.line;
                 if (cursor_error(&c) < 0)
                         return parse_error(&st, "invalid byte in file");
+                if (more && !utf8_is_valid(l, n))
+                        return parse_error(&st, "invalid UTF-8");
 
-                /* A section ends at a blank line or at the end of the input. */
-                if (cur && (!more || is_blank(l, n))) {
+                /*
+                 * A section ends at an empty line or at the end of the input.
+                 * Upstream ignores a line of only whitespace inside a section
+                 * and then reads every following line into that section, even
+                 * the next section's header: refuse it instead.
+                 */
+                if (cur && text_len > 0 && is_blank(seg, text_len))
+                        return parse_error(&st, "line of only whitespace inside section '%s'", cur->id);
+                if (cur && (!more || text_len == 0)) {
                         r = check_required(&st, cur);
                         if (r < 0)
                                 return r;
@@ -173,21 +211,19 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                         break;
 
                 if (cur) {
-                        strbuf_add(&raw, l, n);
-                        if (had_newline)
-                                strbuf_addc(&raw, '\n');
+                        strbuf_add(&raw, seg, seg_len);
                         if (is_comment(l, n)) {
-                                strbuf_add(&comments, l, n);
+                                strbuf_add(&comments, seg, text_len);
                                 strbuf_addc(&comments, '\n');
                                 continue;
                         }
                         if (!isspace((unsigned char) line[0]))
                                 return parse_error(&st, "expected an indented option line in section '%s'", cur->id);
                         {
-                                char *key = skip_blanks(line), *value;
-                                char *end = key + strcspn(key, " \t");
+                                char *key = line + strspn(line, WHITESPACE), *value;
+                                char *end = key + strcspn(key, WHITESPACE);
 
-                                value = *end ? skip_blanks(end) : end;
+                                value = end + strspn(end, WHITESPACE);
                                 *end = 0;
                                 /* Trailing whitespace is not part of the value. */
                                 for (char *e = value + strlen(value); e > value && isspace((unsigned char) e[-1]);)
@@ -200,18 +236,16 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                 }
 
                 if (is_blank(l, n) || is_comment(l, n)) {
-                        strbuf_add(&pending, l, n);
-                        if (had_newline)
-                                strbuf_addc(&pending, '\n');
+                        strbuf_add(&pending, seg, seg_len);
                         continue;
                 }
 
                 {
                         _cleanup_free_ char *type = NULL, *id = NULL;
 
-                        if (parse_header(&st, line, &type, &id) < 0)
+                        if (parse_header(line, &type, &id) < 0)
                                 return parse_error(&st, "unexpected line, expected a section header '<type>: <id>'");
-                        if (!sectioncfg_type(schema, type))
+                        if (!sectioncfg_type(schema, type) && !schema->allow_unknown)
                                 return parse_error(&st, "unsupported section type '%s'", type);
                         if (schema->id_format) {
                                 _cleanup_free_ char *msg = NULL;
@@ -228,9 +262,7 @@ int sectioncfg_parse(const SectionSchema *schema, const char *filename, const ch
                         cur->id = TAKE_PTR(id);
                         cur->line = st.line;
                         cur->leading = strbuf_detach(&pending, NULL);
-                        strbuf_add(&raw, l, n);
-                        if (had_newline)
-                                strbuf_addc(&raw, '\n');
+                        strbuf_add(&raw, seg, seg_len);
                 }
         }
 
@@ -259,7 +291,7 @@ int sectioncfg_load(const SectionSchema *schema, const char *path, SectionConfig
         return sectioncfg_parse(schema, path, text, ret, reterr);
 }
 
-static void format_option(StrBuf *out, const ApiSchema *opt, const char *key, const json_t *v) {
+static void format_scalar(StrBuf *out, const ApiSchema *opt, const char *key, const json_t *v) {
         _cleanup_free_ char *s = NULL;
 
         if (!v || json_is_null(v))
@@ -273,6 +305,48 @@ static void format_option(StrBuf *out, const ApiSchema *opt, const char *key, co
         strbuf_addf(out, "\t%s %s\n", key, s);
 }
 
+/* An array option is written as one line per element, as upstream. */
+static void format_option(StrBuf *out, const ApiSchema *opt, const char *key, const json_t *v) {
+        size_t i;
+        const json_t *el;
+
+        if (!json_is_array(v)) {
+                format_scalar(out, opt, key, v);
+                return;
+        }
+        json_array_foreach((json_t *) v, i, el)
+                format_scalar(out, opt ? opt->items : NULL, key, el);
+}
+
+/* A value in a section of unknown type: text, or an array of texts for a repeated key. */
+static void format_unknown_option(StrBuf *out, const char *key, const json_t *v) {
+        size_t i;
+        const json_t *el;
+
+        if (json_is_array(v)) {
+                json_array_foreach((json_t *) v, i, el)
+                        format_unknown_option(out, key, el);
+                return;
+        }
+        /* An empty value is written as the bare key it was read from. */
+        if (isempty(json_string_value(v)))
+                strbuf_addf(out, "\t%s\n", key);
+        else
+                strbuf_addf(out, "\t%s %s\n", key, json_string_value(v));
+}
+
+/* Upstream writes sections of unknown type with "comment" first, then every key sorted. */
+static void format_unknown_section(StrBuf *out, const Section *s) {
+        _cleanup_free_ const char **keys = json_object_sorted_keys(s->values);
+        const json_t *v = json_object_get(s->values, "comment");
+
+        if (v)
+                format_unknown_option(out, "comment", v);
+        for (const char **k = keys; *k; k++)
+                if (!streq(*k, "comment"))
+                        format_unknown_option(out, *k, json_object_get(s->values, *k));
+}
+
 static void format_section(StrBuf *out, const SectionSchema *schema, const Section *s) {
         const SectionType *t = sectioncfg_type(schema, s->type);
         _cleanup_strv_free_ char **req = NULL, **opt = NULL;
@@ -280,6 +354,10 @@ static void format_section(StrBuf *out, const SectionSchema *schema, const Secti
 
         strbuf_addf(out, "%s: %s\n", s->type, s->id);
         strbuf_adds(out, strempty(s->comments));
+        if (!t) {
+                format_unknown_section(out, s);
+                return;
+        }
 
         v = json_object_get(s->values, "comment");
         if (v)
@@ -318,7 +396,8 @@ char *sectioncfg_format(const SectionSchema *schema, const SectionConfig *cfg) {
                 strbuf_adds(&out, strempty(s->leading));
                 if (s->raw) {
                         strbuf_adds(&out, s->raw);
-                        if (!strbuf_endswith_char(&out, '\n'))
+                        /* Only the end of the file may lack a final newline. */
+                        if (!strbuf_endswith_char(&out, '\n') && (i + 1 < cfg->n_sections || !isempty(cfg->trailing)))
                                 strbuf_addc(&out, '\n');
                 } else
                         format_section(&out, schema, s);
@@ -349,10 +428,18 @@ Section *sectioncfg_add(SectionConfig *cfg, const char *type, const char *id) {
         return s;
 }
 
+/* Length of the first line of s with its newline, if that line is blank; else 0. */
+static size_t leading_blank_line(const char *s) {
+        size_t n = strcspn(s, "\n");
+
+        return s[n] == '\n' && is_blank(s, n) ? n + 1 : 0;
+}
+
 int sectioncfg_remove(SectionConfig *cfg, const char *id) {
         Section *s = sectioncfg_find(cfg, id);
-        size_t i;
-        char *keep = NULL, *blank;
+        _cleanup_free_ char *keep = NULL;
+        char **next_text, *merged;
+        size_t i, keep_len = 0, drop;
 
         if (!s)
                 return -ENOENT;
@@ -362,39 +449,47 @@ int sectioncfg_remove(SectionConfig *cfg, const char *id) {
          * Comments directly above the header belong to the section; text
          * above an empty line before them (a file header) stays.
          */
-        if (s->leading) {
-                blank = NULL;
-                for (char *p = s->leading; *p;) {
-                        char *e = p + strcspn(p, "\n");
+        for (const char *p = strempty(s->leading); *p;) {
+                size_t n = strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
 
-                        if (is_blank(p, (size_t) (e - p)))
-                                blank = *e ? e + 1 : e;
-                        p = *e ? e + 1 : e;
-                }
-                if (blank)
-                        keep = xstrndup(s->leading, (size_t) (blank - s->leading));
+                if (is_blank(p, n))
+                        keep_len = (size_t) (p - s->leading) + n;
+                p += n;
         }
+        keep = xstrndup(strempty(s->leading), keep_len);
 
         section_done(s);
         memmove(s, s + 1, (cfg->n_sections - i - 1) * sizeof(Section));
         cfg->n_sections--;
 
-        if (keep) {
-                if (i < cfg->n_sections) {
-                        Section *next = &cfg->sections[i];
-                        char *merged = xasprintf("%s%s", keep, strempty(next->leading));
-
-                        free(next->leading);
-                        next->leading = merged;
-                } else {
-                        char *merged = xasprintf("%s%s", keep, strempty(cfg->trailing));
-
-                        free(cfg->trailing);
-                        cfg->trailing = merged;
-                }
-                free(keep);
-        }
+        /*
+         * The text after the section starts with the empty line that ended
+         * it. Where the kept text ends with an empty line too (or the file
+         * now starts there), that separator goes, so that the remaining
+         * sections keep their spacing.
+         */
+        next_text = i < cfg->n_sections ? &cfg->sections[i].leading : &cfg->trailing;
+        drop = *next_text && (keep_len > 0 || i == 0) ? leading_blank_line(*next_text) : 0;
+        if (keep_len == 0 && drop == 0)
+                return 0;
+        merged = xasprintf("%s%s", keep, strempty(*next_text) + drop);
+        free(*next_text);
+        *next_text = merged;
         return 0;
+}
+
+/* A value (or an element of an array value) that would break the file's lines, as format_config_line() checks. */
+static bool value_has_line_feed(const json_t *v) {
+        size_t i;
+        const json_t *el;
+
+        if (json_is_array(v)) {
+                json_array_foreach((json_t *) v, i, el)
+                        if (value_has_line_feed(el))
+                                return true;
+                return false;
+        }
+        return json_is_string(v) && strpbrk(json_string_value(v), "\r\n");
 }
 
 static bool option_of_any_type(const SectionSchema *schema, const char *key) {
@@ -411,42 +506,44 @@ int section_update(const SectionSchema *schema, Section *s, const json_t *params
         const char *k;
         json_t *v;
 
-        if (!t) {
-                *reterr = xasprintf("unknown section type '%s'", s->type);
-                return -EINVAL;
-        }
+        if (!t)
+                return *reterr = xasprintf("unknown section type '%s'", s->type), -EINVAL;
+
+        /* Check everything first, so that a refused update leaves the section as it was. */
         json_object_foreach((json_t *) params, k, v) {
-                if (!option_of_any_type(schema, k))
-                        continue;
-                if (!api_schema_find(t->options, k)) {
-                        *reterr = xasprintf("unexpected property '%s'", k);
-                        return -EINVAL;
-                }
-                json_object_set(s->values, k, v);
+                if (option_of_any_type(schema, k) && !api_schema_find(t->options, k))
+                        return *reterr = xasprintf("unexpected property '%s'", k), -EINVAL;
+                if (api_schema_find(t->options, k) && value_has_line_feed(v))
+                        return *reterr = xasprintf("property '%s' contains a line feed", k), -EINVAL;
         }
         STRV_FOREACH(d, del) {
                 const ApiSchema *o = api_schema_find(t->options, *d);
 
-                if (!o) {
-                        *reterr = xasprintf("unexpected property '%s'", *d);
-                        return -EINVAL;
-                }
-                if (!o->optional) {
-                        *reterr = xasprintf("unable to delete required option '%s'", *d);
-                        return -EINVAL;
-                }
-                if (json_object_get(params, *d)) {
-                        *reterr = xasprintf("cannot set and delete property '%s' at the same time!", *d);
-                        return -EINVAL;
-                }
-                json_object_del(s->values, *d);
+                if (!o)
+                        return *reterr = xasprintf("no such option '%s'", *d), -EINVAL;
+                if (!o->optional)
+                        return *reterr = xasprintf("unable to delete required option '%s'", *d), -EINVAL;
+                if (json_object_get(params, *d))
+                        return *reterr = xasprintf("cannot set and delete property '%s' at the same time!", *d),
+                               -EINVAL;
         }
         if (create)
-                for (const ApiSchema *o = t->options; o->name; o++)
-                        if (!o->optional && !json_object_get(s->values, o->name)) {
-                                *reterr = xasprintf("missing value for required option '%s'", o->name);
-                                return -EINVAL;
-                        }
+                for (const ApiSchema *o = t->options; o->name; o++) {
+                        v = json_object_get(params, o->name);
+                        if (!o->optional && (!v || json_is_null(v)) && !json_object_get(s->values, o->name))
+                                return *reterr = xasprintf("missing value for required option '%s'", o->name), -EINVAL;
+                }
+
+        json_object_foreach((json_t *) params, k, v) {
+                if (!api_schema_find(t->options, k))
+                        continue;
+                if (json_is_null(v))
+                        json_object_del(s->values, k);
+                else
+                        json_object_set(s->values, k, v);
+        }
+        STRV_FOREACH(d, del)
+                json_object_del(s->values, *d);
         s->raw = mfree(s->raw);
         return 0;
 }

@@ -145,9 +145,46 @@ static json_t *convert_type(const ApiSchema *s, json_t *value, const char *text,
         return NULL;
 }
 
-json_t *api_check_value(const ApiSchema *s, json_t *value, const char *path, json_t *errors) {
+/*
+ * Upstream's RESTHandler normalises parameters before validation: an array
+ * given for a "-list" string is joined with commas, a single value given for
+ * an array becomes a one-element array. Returns a new reference.
+ */
+static json_t *normalize_list(const ApiSchema *s, json_t *value) {
+        if (s->type == API_TYPE_STRING && s->format && endswith(s->format, "-list") && json_is_array(value)) {
+                _cleanup_strbuf_ StrBuf joined = STRBUF_INIT;
+                size_t i;
+                json_t *el;
+
+                json_array_foreach(value, i, el) {
+                        _cleanup_free_ char *t = scalar_text(el);
+
+                        if (!t)
+                                return json_incref(value);
+                        if (i > 0)
+                                strbuf_addc(&joined, ',');
+                        strbuf_adds(&joined, t);
+                }
+                return json_string(strempty(joined.buf));
+        }
+        if (s->type == API_TYPE_ARRAY && !json_is_array(value) && !json_is_object(value) && !json_is_null(value))
+                return json_pack("[O]", value);
+        return json_incref(value);
+}
+
+/* Length in characters (UTF-8 code points), as Perl's length() of a decoded string. */
+static size_t text_length(const char *s) {
+        size_t n = 0;
+
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                if ((*p & 0xc0) != 0x80)
+                        n++;
+        return n;
+}
+
+json_t *api_check_value(const ApiSchema *s, json_t *input, const char *path, json_t *errors) {
+        _cleanup_json_ json_t *value = normalize_list(s, input), *out = NULL;
         _cleanup_free_ char *text = scalar_text(value);
-        _cleanup_json_ json_t *out = NULL;
 
         out = convert_type(s, value, text, path, errors);
         if (!out)
@@ -174,11 +211,11 @@ json_t *api_check_value(const ApiSchema *s, json_t *value, const char *path, jso
                 api_errors_add(errors, path, "value does not match the regex pattern");
                 return NULL;
         }
-        if (s->max_length && strlen(text) > s->max_length) {
+        if (s->max_length && text_length(text) > s->max_length) {
                 api_errors_add(errors, path, "value may only be %zu characters long", s->max_length);
                 return NULL;
         }
-        if (s->min_length && strlen(text) < s->min_length) {
+        if (s->min_length && text_length(text) < s->min_length) {
                 api_errors_add(errors, path, "value must be at least %zu characters long", s->min_length);
                 return NULL;
         }

@@ -19,8 +19,11 @@
 #include "api/schema.h"
 
 /*
- * Checks one value. Returns a new reference to the converted value, or NULL
- * after adding the problem to errors under path.
+ * Checks one value. As upstream's RESTHandler, an array given for a "-list"
+ * string is joined with commas and a single value given for an array is a
+ * one-element array. Lengths count characters, not bytes. Returns a new
+ * reference to the converted value, or NULL after adding the problem to
+ * errors under path.
  */
 json_t *api_check_value(const ApiSchema *schema, json_t *value, const char *path, json_t *errors);
 

@@ -127,6 +127,19 @@ int base64_decode(StrBuf *out, const char *s, size_t len) {
         return 0;
 }
 
+int hex_decode(StrBuf *out, const char *s, size_t len) {
+        if (len % 2 != 0)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i += 2) {
+                int hi = unhex(s[i]), lo = unhex(s[i + 1]);
+
+                if (hi < 0 || lo < 0)
+                        return -EINVAL;
+                strbuf_addc(out, (char) (hi << 4 | lo));
+        }
+        return 0;
+}
+
 void hex_encode(StrBuf *out, const void *data, size_t len) {
         static const char digits[] = "0123456789abcdef";
         const uint8_t *p = data;

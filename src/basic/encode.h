@@ -24,3 +24,5 @@ int base64_decode(StrBuf *out, const char *s, size_t len);
 
 /* Lower-case hex of the bytes. */
 void hex_encode(StrBuf *out, const void *data, size_t len);
+/* Decodes hex digits (either case); -EINVAL on an odd length or another byte. */
+int hex_decode(StrBuf *out, const char *s, size_t len);

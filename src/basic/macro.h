@@ -64,7 +64,11 @@
 
 #define streq(a, b) (strcmp((a), (b)) == 0)
 #define strneq(a, b, n) (strncmp((a), (b), (n)) == 0)
-#define streq_ptr(a, b) ((a) == (b) || ((a) && (b) && streq((a), (b))))
+
+/* Equal strings, or both NULL. A function, so that a literal argument is compared by content only. */
+static inline bool streq_ptr(const char *a, const char *b) {
+        return a && b ? streq(a, b) : a == b;
+}
 
 static inline bool isempty(const char *s) {
         return !s || !*s;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <stdint.h>
 #include <strings.h>
 
 #include "alloc.h"
@@ -49,6 +50,43 @@ bool has_control_chars(const char *s, size_t len) {
                 if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f)
                         return true;
         return false;
+}
+
+bool utf8_is_valid(const char *s, size_t len) {
+        const unsigned char *p = (const unsigned char *) s, *end = p + len;
+
+        while (p < end) {
+                unsigned char c = *p;
+                size_t n;
+                uint32_t cp;
+
+                if (c < 0x80) {
+                        p++;
+                        continue;
+                }
+                if (c >= 0xc2 && c <= 0xdf)
+                        n = 1, cp = c & 0x1f;
+                else if (c >= 0xe0 && c <= 0xef)
+                        n = 2, cp = c & 0x0f;
+                else if (c >= 0xf0 && c <= 0xf4)
+                        n = 3, cp = c & 0x07;
+                else
+                        return false;
+                if ((size_t) (end - p) <= n)
+                        return false;
+                for (size_t i = 1; i <= n; i++) {
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (p[i] & 0x3f);
+                }
+                /* Overlong three-byte forms, surrogates, overlong four-byte forms, beyond U+10FFFF. */
+                if (n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+                        return false;
+                if (n == 3 && (cp < 0x10000 || cp > 0x10ffff))
+                        return false;
+                p += n + 1;
+        }
+        return true;
 }
 
 char *ascii_strlower(char *s) {

@@ -24,6 +24,8 @@ char *strstrip(char *s);
 bool in_charset(const char *s, const char *set) _pure_;
 /* True if s contains a byte below 0x20 or 0x7f. */
 bool has_control_chars(const char *s, size_t len) _pure_;
+/* True if s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or values above U+10FFFF). */
+bool utf8_is_valid(const char *s, size_t len) _pure_;
 
 /* Lower-cases ASCII letters in place. */
 char *ascii_strlower(char *s);

@@ -18,12 +18,13 @@
 #include "boot/esp.h"
 #include "boot/kernels.h"
 #include "boot/loader.h"
+#include "boot/manifest.h"
 #include "boot/plan.h"
 #include "boot/state.h"
 #include "sys/blockdev.h"
 #include "sys/efi.h"
+#include "sys/hash.h"
 
-#define SOURCE_FILE_MAX ((size_t) 1024 * 1024 * 1024)
 #define ESP_MIN_SIZE ((uint64_t) 268435456)
 #define DPKG_STATUS "/var/lib/dpkg/status"
 #define APT_AUTOREMOVE_CONF "/etc/apt/apt.conf.d/76pveconf"
@@ -317,8 +318,11 @@ typedef struct EspWork {
         EspListing listing;
         BootMode mode;
         bool usable;          /* holds a boot-loader layout proxmox-boot-tool manages */
+        EspManifest manifest;
+        bool have_manifest;   /* manifest holds the ESP's readable manifest */
         SyncTarget target;
         SyncPlan plan;
+        unsigned read_back;   /* files compared by reading them back */
         int space;            /* 0 or -ENOSPC */
         uint64_t missing_bytes;
 } EspWork;
@@ -328,15 +332,34 @@ static void esp_work_done(EspWork *w) {
         free(w->node);
         esp_close(&w->esp);
         esp_listing_done(&w->listing);
+        esp_manifest_done(&w->manifest);
         sync_target_done(&w->target);
         sync_plan_done(&w->plan);
         *w = (EspWork) {};
 }
 
-/* The kernels of the boot list whose image and initrd are in /boot. */
-static void gather_kernels(BootContext *ctx, char *const *boot, BootKernel **ret, size_t *ret_n) {
+static void kernels_free(BootKernel *k, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(k[i].version);
+                free(k[i].vmlinuz);
+                free(k[i].initrd);
+        }
+        free(k);
+}
+
+static int hash_source(const char *path, uint8_t ret[static SHA256_SIZE], char **reterr) {
+        int r = sha256_file(path, ret);
+
+        if (r < 0)
+                *reterr = xasprintf("E: unable to read '%s': %s", path, strerror(-r));
+        return r;
+}
+
+/* The kernels of the boot list whose image and initrd are in /boot, with their sizes and SHA-256. */
+static int gather_kernels(BootContext *ctx, char *const *boot, BootKernel **ret, size_t *ret_n, char **reterr) {
         BootKernel *k = NULL;
         size_t n = 0;
+        int r = 0;
 
         STRV_FOREACH(v, boot) {
                 _cleanup_free_ char *vmlinuz = root_pathf("/boot/vmlinuz-%s", *v);
@@ -354,60 +377,90 @@ static void gather_kernels(BootContext *ctx, char *const *boot, BootKernel **ret
                         continue;
                 }
                 k = xreallocarray(k, n + 1, sizeof(BootKernel));
-                k[n++] = (BootKernel) {
+                k[n] = (BootKernel) {
                         .version = xstrdup(*v),
                         .vmlinuz = TAKE_PTR(vmlinuz),
                         .initrd = TAKE_PTR(initrd),
                         .vmlinuz_size = (uint64_t) a.st_size,
                         .initrd_size = (uint64_t) b.st_size,
                 };
+                n++;
+                r = hash_source(k[n - 1].vmlinuz, k[n - 1].vmlinuz_sha256, reterr);
+                if (r >= 0)
+                        r = hash_source(k[n - 1].initrd, k[n - 1].initrd_sha256, reterr);
+                if (r < 0) {
+                        kernels_free(k, n);
+                        return r;
+                }
         }
         *ret = k;
         *ret_n = n;
-}
-
-static void kernels_free(BootKernel *k, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(k[i].version);
-                free(k[i].vmlinuz);
-                free(k[i].initrd);
-        }
-        free(k);
-}
-
-/* True if the ESP holds exactly the file's content. */
-static int file_is_same(EspWork *w, const SyncFile *f, bool *ret, char **reterr) {
-        _cleanup_strbuf_ StrBuf have = STRBUF_INIT;
-        _cleanup_free_ char *want = NULL;
-        const EspEntry *e = esp_listing_find(&w->listing, f->path);
-        size_t want_len;
-        int r;
-
-        *ret = false;
-        if (!e || e->dir || e->size != f->size)
-                return 0;
-        r = esp_read_file(&w->esp, e->path, f->size, &have, reterr);
-        if (r < 0)
-                return r;
-        if (f->source) {
-                r = read_full_file(f->source, SOURCE_FILE_MAX, &want, &want_len);
-                if (r < 0) {
-                        *reterr = xasprintf("unable to read '%s': %s", f->source, strerror(-r));
-                        return r;
-                }
-                *ret = want_len == have.len && memcmp(want, have.buf, have.len) == 0;
-        } else
-                *ret = strlen(f->content) == have.len && memcmp(f->content, have.buf, have.len) == 0;
         return 0;
 }
 
-static int target_compare(EspWork *w, char **reterr) {
-        for (size_t i = 0; i < w->target.n_files; i++) {
-                int r = file_is_same(w, &w->target.files[i], &w->target.files[i].same, reterr);
+/* Reads the ESP's manifest; an unreadable one is ignored (every file is then read back), with a warning. */
+static void esp_work_read_manifest(BootContext *ctx, EspWork *w) {
+        const EspEntry *e = esp_listing_find(&w->listing, ESP_MANIFEST);
+        _cleanup_strbuf_ StrBuf text = STRBUF_INIT;
+        _cleanup_free_ char *err = NULL;
 
-                if (r < 0)
-                        return r;
+        if (!e || e->dir)
+                return;
+        if (esp_read_file(&w->esp, e->path, ESP_MANIFEST_MAX, &text, &err) < 0 ||
+            esp_manifest_parse(text.buf, text.len, &w->manifest) < 0) {
+                boot_log(ctx, BOOT_LOG_WARNING,
+                         "WARN: ignoring the unreadable manifest %s on %s%s%s - verifying every file", ESP_MANIFEST,
+                         w->node, err ? ": " : "", strempty(err));
+                return;
         }
+        w->have_manifest = true;
+}
+
+/* Reads f back from the ESP: same if its SHA-256 is the wanted one. */
+static int file_read_back(EspWork *w, SyncFile *f, char **reterr) {
+        _cleanup_strbuf_ StrBuf have = STRBUF_INIT;
+        uint8_t md[SHA256_SIZE];
+        int r;
+
+        r = esp_read_file(&w->esp, esp_listing_find(&w->listing, f->path)->path, f->size, &have, reterr);
+        if (r < 0)
+                return r;
+        sha256(have.buf, have.len, md);
+        f->same = have.len == f->size && memcmp(md, f->sha256, SHA256_SIZE) == 0;
+        w->read_back++;
+        return 0;
+}
+
+/*
+ * Decides which target files the ESP already holds (by the manifest, else
+ * by reading them back; verify reads back every one), plans the sync and
+ * checks its space.
+ */
+static int esp_work_decide(BootContext *ctx, EspWork *w, bool verify, char **reterr) {
+        const EspManifest *trusted;
+        int r;
+
+        esp_work_read_manifest(ctx, w);
+        trusted = w->have_manifest && !verify ? &w->manifest : NULL;
+        for (size_t i = 0; i < w->target.n_files; i++) {
+                SyncFile *f = &w->target.files[i];
+
+                switch (sync_file_check(f, &w->listing, trusted)) {
+                case SYNC_CHECK_DIFFERENT:
+                        f->same = false;
+                        break;
+                case SYNC_CHECK_SAME:
+                        f->same = true;
+                        break;
+                case SYNC_CHECK_READ:
+                        r = file_read_back(w, f, reterr);
+                        if (r < 0)
+                                return r;
+                        break;
+                }
+        }
+        sync_plan_build(&w->target, &w->listing, w->have_manifest ? &w->manifest : NULL, &w->plan);
+        w->space = sync_plan_check_space(&w->plan, &w->listing, w->esp.cluster_size, &w->missing_bytes);
         return 0;
 }
 
@@ -502,7 +555,9 @@ static int sync_settings_read(BootContext *ctx, const char *install_version, Syn
                 return r;
         s.pinned = l.next_boot ? xstrdup(l.next_boot) : l.pinned ? xstrdup(l.pinned) : NULL;
         s.boot = TAKE_PTR(l.boot);
-        gather_kernels(ctx, s.boot, &s.kernels, &s.n_kernels);
+        r = gather_kernels(ctx, s.boot, &s.kernels, &s.n_kernels, reterr);
+        if (r < 0)
+                return r;
         read_grub_defaults(s.cmdline, &s);
         *ret = s;
         s = (SyncSettings) {};
@@ -510,7 +565,7 @@ static int sync_settings_read(BootContext *ctx, const char *install_version, Syn
 }
 
 /* Builds the target and plan of an opened, usable ESP. */
-static int esp_work_plan(EspWork *w, const SyncSettings *s, char **reterr) {
+static int esp_work_plan(BootContext *ctx, EspWork *w, const SyncSettings *s, bool verify, char **reterr) {
         _cleanup_strbuf_ StrBuf loader_conf = STRBUF_INIT;
         int r;
 
@@ -532,12 +587,7 @@ static int esp_work_plan(EspWork *w, const SyncSettings *s, char **reterr) {
                                   .grub_timeout = s->grub_timeout,
                           },
                           &w->target);
-        r = target_compare(w, reterr);
-        if (r < 0)
-                return r;
-        sync_plan_build(&w->target, &w->listing, &w->plan);
-        w->space = sync_plan_check_space(&w->plan, &w->listing, w->esp.cluster_size, &w->missing_bytes);
-        return 0;
+        return esp_work_decide(ctx, w, verify, reterr);
 }
 
 static const char *op_verb(const SyncOp *op) {
@@ -552,6 +602,32 @@ static const char *op_verb(const SyncOp *op) {
                 return "Writing";
         }
         return "?";
+}
+
+/*
+ * Writes f. A host file is hashed again once copied: had it changed since
+ * it was planned, the copy is not put in place (the manifest would record
+ * the wrong digest) and the run fails.
+ */
+static int esp_work_put(EspWork *w, const SyncFile *f, char **reterr) {
+        uint8_t md[SHA256_SIZE];
+        int r;
+
+        r = esp_put_temp(&w->esp, f->path, f->source, f->content, f->content ? f->size : 0,
+                         f->hidden ? ESP_PUT_HIDDEN : 0, reterr);
+        if (r < 0)
+                return r;
+        if (f->source) {
+                r = hash_source(f->source, md, reterr);
+                if (r < 0)
+                        return r;
+                if (memcmp(md, f->sha256, SHA256_SIZE) != 0) {
+                        *reterr = xasprintf("E: '%s' changed while it was copied to %s - run refresh again", f->source,
+                                            w->node);
+                        return -ESTALE;
+                }
+        }
+        return esp_put_commit(&w->esp, f->path, reterr);
 }
 
 static int esp_work_apply(BootContext *ctx, EspWork *w, char **reterr) {
@@ -571,8 +647,7 @@ static int esp_work_apply(BootContext *ctx, EspWork *w, char **reterr) {
                         r = esp_mkdir(&w->esp, op->path, reterr);
                         break;
                 case SYNC_PUT:
-                        r = esp_put(&w->esp, op->path, op->file->source, op->file->content,
-                                    op->file->content ? strlen(op->file->content) : 0, reterr);
+                        r = esp_work_put(w, op->file, reterr);
                         break;
                 }
                 if (r < 0)
@@ -597,7 +672,8 @@ static void warn_invalid_uuid(BootContext *ctx, const char *uuid) {
                  BOOT_ESP_LIST);
 }
 
-int boot_refresh_esps(BootContext *ctx, const char *install_version, BootRefreshResult *ret, char **reterr) {
+int boot_refresh_esps(BootContext *ctx, const char *install_version, bool verify, BootRefreshResult *ret,
+                      char **reterr) {
         _cleanup_(sync_settings_done) SyncSettings s = {};
         _cleanup_strv_free_ char **uuids = NULL;
         BootRefreshResult res = {};
@@ -643,9 +719,12 @@ int boot_refresh_esps(BootContext *ctx, const char *install_version, BootRefresh
                         res.skipped++;
                         continue;
                 }
-                r = esp_work_plan(w, &s, reterr);
+                r = esp_work_plan(ctx, w, &s, verify, reterr);
                 if (r < 0)
                         goto out;
+                if (w->read_back > 0)
+                        boot_log(ctx, BOOT_LOG_INFO, "%s: %u files verified by reading them back.", w->node,
+                                 w->read_back);
                 if (w->space < 0) {
                         *reterr = xasprintf("E: not enough free space on ESP '%s' (%s): %" PRIu64
                                             " more bytes needed - no ESP was changed",
@@ -660,15 +739,17 @@ int boot_refresh_esps(BootContext *ctx, const char *install_version, BootRefresh
 
                 if (!w->node || !w->usable)
                         continue;
-                if (w->plan.n_ops == 0) {
+                if (sync_plan_count_changes(&w->plan) == 0)
                         boot_log(ctx, BOOT_LOG_INFO, "ESP %s (%s) is up to date.", w->uuid, w->node);
-                        res.synced++;
-                        continue;
+                else
+                        boot_log(ctx, BOOT_LOG_INFO, "Copying and configuring kernels on %s (UUID %s)", w->node,
+                                 w->uuid);
+                /* Nothing at all to do: not even a flush. */
+                if (w->plan.n_ops > 0) {
+                        r = esp_work_apply(ctx, w, reterr);
+                        if (r < 0)
+                                goto out;
                 }
-                boot_log(ctx, BOOT_LOG_INFO, "Copying and configuring kernels on %s (UUID %s)", w->node, w->uuid);
-                r = esp_work_apply(ctx, w, reterr);
-                if (r < 0)
-                        goto out;
                 res.synced++;
         }
         *ret = res;
@@ -819,11 +900,19 @@ int boot_format(BootContext *ctx, const char *partition, bool force, char **rete
         return 0;
 }
 
-static void target_add_host_file(SyncTarget *t, const char *path, const char *source) {
+/* Adds the host file source, if it exists. */
+static int target_add_host_file(SyncTarget *t, const char *path, const char *source, char **reterr) {
+        uint8_t md[SHA256_SIZE];
         struct stat st;
+        int r;
 
-        if (stat(source, &st) >= 0)
-                sync_target_add(t, xstrdup(path), source, (uint64_t) st.st_size, NULL);
+        if (stat(source, &st) < 0)
+                return 0;
+        r = hash_source(source, md, reterr);
+        if (r < 0)
+                return r;
+        sync_target_add(t, xstrdup(path), source, (uint64_t) st.st_size, md, NULL);
+        return 0;
 }
 
 /* A GRUB EFI image reading grub/grub.cfg from the partition it was loaded from. */
@@ -841,36 +930,25 @@ static int build_grub_efi(BootContext *ctx, const char *output, char **reterr) {
                         reterr);
 }
 
-static int init_apply(BootContext *ctx, Esp *esp, SyncTarget *t, char **reterr) {
-        _cleanup_(esp_listing_done) EspListing l = {};
-        _cleanup_(sync_plan_done) SyncPlan p = {};
-        EspWork w = { .esp = *esp };
-        uint64_t missing;
+/* Puts the target of init on the opened and listed ESP. */
+static int init_apply(BootContext *ctx, EspWork *w, char **reterr) {
         int r;
 
-        r = esp_list(esp, &l, reterr);
+        r = esp_work_decide(ctx, w, false, reterr);
         if (r < 0)
                 return r;
-        w.listing = l;
-        r = target_compare(&w, reterr);
-        if (r < 0)
-                return r;
-        sync_plan_build(t, &l, &p);
-        if (sync_plan_check_space(&p, &l, esp->cluster_size, &missing) < 0) {
-                *reterr = xasprintf("E: not enough free space on '%s': %" PRIu64 " more bytes needed", esp->node, missing);
+        if (w->space < 0) {
+                *reterr = xasprintf("E: not enough free space on '%s': %" PRIu64 " more bytes needed", w->node,
+                                    w->missing_bytes);
                 return -ENOSPC;
         }
-        w.plan = p;
-        r = esp_work_apply(ctx, &w, reterr);
-        w.plan = (SyncPlan) {};
-        return r;
+        return w->plan.n_ops > 0 ? esp_work_apply(ctx, w, reterr) : 0;
 }
 
 static int init_esp(BootContext *ctx, const char *partition, const char *mode, char **reterr) {
         _cleanup_(blockdev_info_done) BlockDevInfo info = {};
-        _cleanup_(esp_listing_done) EspListing l = {};
-        _cleanup_(sync_target_done) SyncTarget t = {};
-        _cleanup_(esp_close) Esp esp = ESP_INIT;
+        _cleanup_(esp_work_done) EspWork w = {};
+        SyncTarget *t = &w.target;
         _cleanup_free_ char *memtest = root_path("/boot/" MEMTEST_EFI), *grub_image = NULL, *tmpdir = NULL;
         bool grub;
         int r;
@@ -890,19 +968,22 @@ static int init_esp(BootContext *ctx, const char *partition, const char *mode, c
                 *reterr = xasprintf("E: '%s' has no UUID set, required for mounting.", partition);
                 return -EMEDIUMTYPE;
         }
-        r = esp_open(info.node, &esp, reterr);
+        w.node = xstrdup(info.node);
+        r = esp_open(info.node, &w.esp, reterr);
         if (r < 0)
                 return r;
-        r = esp_list(&esp, &l, reterr);
+        r = esp_list(&w.esp, &w.listing, reterr);
         if (r < 0)
                 return r;
-        grub = streq_ptr(mode, "grub") || esp_listing_find(&l, ESP_GRUB_EFI) || !ctx->efi;
+        grub = streq_ptr(mode, "grub") || esp_listing_find(&w.listing, ESP_GRUB_EFI) || !ctx->efi;
 
-        t.mode = grub ? BOOT_MODE_GRUB : BOOT_MODE_SYSTEMD_BOOT;
+        t->mode = grub ? BOOT_MODE_GRUB : BOOT_MODE_SYSTEMD_BOOT;
         if (ctx->efi) {
                 if (file_exists(memtest)) {
                         boot_log(ctx, BOOT_LOG_INFO, "Adding %s ..", MEMTEST_EFI);
-                        target_add_host_file(&t, MEMTEST_EFI, memtest);
+                        r = target_add_host_file(t, MEMTEST_EFI, memtest, reterr);
+                        if (r < 0)
+                                return r;
                 }
                 if (grub) {
                         boot_log(ctx, BOOT_LOG_INFO, "Installing grub x86_64 target..");
@@ -913,10 +994,11 @@ static int init_esp(BootContext *ctx, const char *partition, const char *mode, c
                         }
                         grub_image = xasprintf("%s/grubx64.efi", tmpdir);
                         r = build_grub_efi(ctx, grub_image, reterr);
+                        if (r >= 0)
+                                r = target_add_host_file(t, ESP_GRUB_EFI, grub_image, reterr);
                         if (r >= 0) {
-                                target_add_host_file(&t, ESP_GRUB_EFI, grub_image);
                                 boot_log(ctx, BOOT_LOG_INFO, "Installing grub x86_64 target (removable)..");
-                                target_add_host_file(&t, "EFI/BOOT/BOOTX64.EFI", grub_image);
+                                r = target_add_host_file(t, "EFI/BOOT/BOOTX64.EFI", grub_image, reterr);
                         }
                 } else {
                         _cleanup_free_ char *dir = root_path(SYSTEMD_BOOT_EFI_DIR);
@@ -928,22 +1010,28 @@ static int init_esp(BootContext *ctx, const char *partition, const char *mode, c
                                 return -ENOENT;
                         }
                         /* What "bootctl install" puts on an ESP, without needing it mounted. */
-                        target_add_host_file(&t, "EFI/systemd/systemd-bootx64.efi", efi);
-                        target_add_host_file(&t, "EFI/BOOT/BOOTX64.EFI", efi);
+                        r = target_add_host_file(t, "EFI/systemd/systemd-bootx64.efi", efi, reterr);
+                        if (r >= 0)
+                                r = target_add_host_file(t, "EFI/BOOT/BOOTX64.EFI", efi, reterr);
+                        if (r < 0)
+                                return r;
                         boot_log(ctx, BOOT_LOG_INFO, "Configuring systemd-boot..");
                         if (file_exists(memtest)) {
-                                target_add_host_file(&t, "EFI/" MEMTEST_EFI, memtest);
-                                sync_target_add(&t, xstrdup(ESP_ENTRIES_DIR "/" MEMTEST_EFI ".conf"), NULL, 0,
-                                                xstrdup("title Memory test (" MEMTEST_EFI ")\nefi   /EFI/" MEMTEST_EFI "\n"));
+                                r = target_add_host_file(t, "EFI/" MEMTEST_EFI, memtest, reterr);
+                                if (r < 0)
+                                        return r;
+                                sync_target_add(t, xstrdup(ESP_ENTRIES_DIR "/" MEMTEST_EFI ".conf"), NULL, 0, NULL,
+                                                xstrdup("title Memory test (" MEMTEST_EFI ")\n"
+                                                        "efi   /EFI/" MEMTEST_EFI "\n"));
                         }
-                        sync_target_add(&t, xstrdup(ESP_LOADER_CONF), NULL, 0, xstrdup(LOADER_CONF_INITIAL));
+                        sync_target_add(t, xstrdup(ESP_LOADER_CONF), NULL, 0, NULL, xstrdup(LOADER_CONF_INITIAL));
                 }
         } else
                 boot_log(ctx, BOOT_LOG_WARNING,
                          "Legacy BIOS: the ESP gets GRUB's configuration and kernels; install the boot code on "
                          "/dev/%s with grub-install.real --target i386-pc.", info.parent);
         if (r >= 0)
-                r = init_apply(ctx, &esp, &t, reterr);
+                r = init_apply(ctx, &w, reterr);
         if (tmpdir) {
                 if (grub_image)
                         (void) unlink(grub_image);
@@ -953,13 +1041,13 @@ static int init_esp(BootContext *ctx, const char *partition, const char *mode, c
                 return r;
 
         /* The directories refresh requires, as bootctl and grub-install leave them. */
-        esp_listing_done(&l);
-        r = esp_list(&esp, &l, reterr);
+        esp_listing_done(&w.listing);
+        r = esp_list(&w.esp, &w.listing, reterr);
         if (r < 0)
                 return r;
         STRV_FOREACH(d, grub ? STRV_MAKE(ESP_GRUB_DIR) : STRV_MAKE("EFI", ESP_KERNEL_DIR, "loader", ESP_ENTRIES_DIR))
-                if (!esp_listing_find(&l, *d)) {
-                        r = esp_mkdir(&esp, *d, reterr);
+                if (!esp_listing_find(&w.listing, *d)) {
+                        r = esp_mkdir(&w.esp, *d, reterr);
                         if (r < 0)
                                 return r;
                 }
@@ -1085,9 +1173,11 @@ static json_t *esp_status_json(BootContext *ctx, EspWork *w, const SyncSettings 
         }
         json_object_set_new(o, "modes", modes);
         json_object_set_new(o, "sync-mode", json_string(w->mode == BOOT_MODE_GRUB ? "grub" : "systemd-boot"));
-        if (w->usable && settings_ok && esp_work_plan(w, s, &err) >= 0) {
-                json_object_set_new(o, "in-sync", json_boolean(w->plan.n_ops == 0));
-                json_object_set_new(o, "pending-changes", json_integer((json_int_t) w->plan.n_ops));
+        if (w->usable && settings_ok && esp_work_plan(ctx, w, s, false, &err) >= 0) {
+                size_t changes = sync_plan_count_changes(&w->plan);
+
+                json_object_set_new(o, "in-sync", json_boolean(changes == 0));
+                json_object_set_new(o, "pending-changes", json_integer((json_int_t) changes));
                 if (w->space < 0)
                         json_object_set_new(o, "space-missing", json_integer((json_int_t) w->missing_bytes));
         } else
@@ -1106,7 +1196,7 @@ int boot_status(BootContext *ctx, json_t **ret, unsigned *ret_missing, char **re
         EfiBootInfo efi;
         json_t *esps = json_array(), *kernels;
         unsigned missing = 0;
-        bool exists, settings_ok;
+        bool exists, settings_ok = false;
         int r;
 
         efi_boot_info_read(&efi);
@@ -1135,9 +1225,12 @@ int boot_status(BootContext *ctx, json_t **ret, unsigned *ret_missing, char **re
                 return r;
         }
         json_object_set_new(o, "configured", json_boolean(exists));
-        settings_ok = sync_settings_read(&(BootContext) { .efi = ctx->efi }, NULL, &s, &settings_err) >= 0;
-        if (!settings_ok)
-                json_object_set_new(o, "sync-error", json_string(settings_err));
+        /* What the ESPs should hold (every kernel hashed): only needed when there are ESPs. */
+        if (!strv_isempty(uuids)) {
+                settings_ok = sync_settings_read(&(BootContext) { .efi = ctx->efi }, NULL, &s, &settings_err) >= 0;
+                if (!settings_ok)
+                        json_object_set_new(o, "sync-error", json_string(settings_err));
+        }
 
         STRV_FOREACH(u, uuids) {
                 _cleanup_(esp_work_done) EspWork w = { .uuid = xstrdup(*u) };

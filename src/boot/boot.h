@@ -69,8 +69,14 @@ typedef struct BootRefreshResult {
  * Syncs every ESP of proxmox-boot-uuids with the boot list (plus
  * install_version). Checks the free space of all ESPs before writing to
  * any. A listed UUID without a device counts as missing (warning).
+ *
+ * Whether an ESP already holds a file is decided by its manifest
+ * (manifest.h) and the directory listing; files the manifest has no
+ * record of are read back. verify reads back every file instead, for an
+ * ESP suspected of changes that kept the files' sizes.
  */
-int boot_refresh_esps(BootContext *ctx, const char *install_version, BootRefreshResult *ret, char **reterr);
+int boot_refresh_esps(BootContext *ctx, const char *install_version, bool verify, BootRefreshResult *ret,
+                      char **reterr);
 /* proxmox-auto-removal: APT::NeverAutoRemove for the keep set in /etc/apt/apt.conf.d/76pveconf. */
 int boot_write_apt_autoremove(BootContext *ctx, const char *install_version, char **reterr);
 

@@ -120,6 +120,9 @@ int esp_parse_mdir(const char *text, size_t len, EspListing *ret) {
 
                         free(dir);
                         dir = xstrdup(strstrip(t));
+                        /* mtools names directories with single slashes: anything else is not its listing. */
+                        if (strstr(dir, "//") || endswith(dir, "/"))
+                                return -EBADMSG;
                         in_dir = true;
                         continue;
                 }
@@ -284,8 +287,9 @@ int esp_mkdir(Esp *e, const char *path, char **reterr) {
         return run_mtools(STRV_MAKE("mmd", "-i", e->node, dst), NULL, 0, 0, NULL, reterr);
 }
 
-int esp_put(Esp *e, const char *path, const char *source, const void *data, size_t len, char **reterr) {
-        _cleanup_free_ char *tmp = xasprintf("::/%s" ESP_TEMP_SUFFIX, path), *dst = esp_arg(path);
+int esp_put_temp(Esp *e, const char *path, const char *source, const void *data, size_t len, EspPutFlags flags,
+                 char **reterr) {
+        _cleanup_free_ char *tmp = xasprintf("::/%s" ESP_TEMP_SUFFIX, path);
         int r;
 
         if (source)
@@ -293,14 +297,21 @@ int esp_put(Esp *e, const char *path, const char *source, const void *data, size
         else
                 r = run_mtools(STRV_MAKE("mcopy", "-o", "-i", e->node, "/dev/stdin", tmp), data, len, 0, NULL,
                                reterr);
+        if (r >= 0 && (flags & ESP_PUT_HIDDEN))
+                r = run_mtools(STRV_MAKE("mattrib", "-i", e->node, "+h", tmp), NULL, 0, 0, NULL, reterr);
         if (r < 0)
                 return r;
         /* The content must be on disk before the name points at it. */
         r = esp_flush(e);
-        if (r < 0) {
+        if (r < 0)
                 *reterr = xasprintf("unable to flush '%s': %s", e->node, strerror(-r));
-                return r;
-        }
+        return r;
+}
+
+int esp_put_commit(Esp *e, const char *path, char **reterr) {
+        _cleanup_free_ char *tmp = xasprintf("::/%s" ESP_TEMP_SUFFIX, path), *dst = esp_arg(path);
+
+        /* The rename keeps the attributes: the hidden one is set before the name appears. */
         return run_mtools(STRV_MAKE("mren", "-D", "o", "-i", e->node, tmp, dst), NULL, 0, 0, NULL, reterr);
 }
 

@@ -8,9 +8,10 @@
  *
  * The backend is mtools, run through spawn_run() and found by PATH. Paths
  * are relative to the ESP root, '/'-separated ("loader/loader.conf"); FAT
- * names compare case-insensitively. Writes replace a file atomically:
- * the new content goes to "<path>.pbt-new", the device is flushed, and one
- * mtools rename moves it over the old name (one directory update).
+ * names compare case-insensitively. Writes replace a file atomically, in
+ * two steps: esp_put_temp() writes the new content to "<path>.pbt-new" and
+ * flushes the device, esp_put_commit() moves it over the old name with one
+ * mtools rename (one directory update).
  * Read-only operations never write to the device.
  */
 
@@ -67,11 +68,19 @@ int esp_list(Esp *e, EspListing *ret, char **reterr);
 /* Reads a file; -EFBIG when it is longer than max bytes. */
 int esp_read_file(Esp *e, const char *path, size_t max, StrBuf *ret, char **reterr);
 int esp_mkdir(Esp *e, const char *path, char **reterr);
+typedef enum EspPutFlags {
+        ESP_PUT_HIDDEN = 1 << 0, /* set the FAT hidden attribute */
+} EspPutFlags;
+
 /*
- * Replaces path with the host file source (modification time kept, as
- * cp --preserve=timestamps), or with data when source is NULL.
+ * Writes the new content of path under its temporary name and flushes it
+ * to the device: the host file source (modification time kept, as
+ * cp --preserve=timestamps), or data when source is NULL.
  */
-int esp_put(Esp *e, const char *path, const char *source, const void *data, size_t len, char **reterr);
+int esp_put_temp(Esp *e, const char *path, const char *source, const void *data, size_t len, EspPutFlags flags,
+                 char **reterr);
+/* Replaces path with the content esp_put_temp() wrote. */
+int esp_put_commit(Esp *e, const char *path, char **reterr);
 int esp_remove(Esp *e, const char *path, char **reterr);
 int esp_remove_tree(Esp *e, const char *path, char **reterr);
 /* Flushes the device's buffers to stable storage. */

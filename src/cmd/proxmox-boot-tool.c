@@ -7,8 +7,9 @@
  * Command line, messages and exit codes are upstream's (proxmox-kernel-helper):
  * 0 on success, 1 on errors, 2 for "status" without an ESP list. Additions:
  * "status --output-format json|json-pretty", "refresh --kernel <version>"
- * (the version a kernel hook was called for), and "status" failing when a
- * listed ESP has no device.
+ * (the version a kernel hook was called for), "refresh --verify" (read
+ * every file back instead of trusting the ESP's manifest), and "status"
+ * failing when a listed ESP has no device.
  */
 
 #include <stdio.h>
@@ -43,7 +44,7 @@ static void usage(const char *subcmd) {
                 { "init", "init <partition> [grub]" },
                 { "reinit", "reinit" },
                 { "clean", "clean [--dry-run]" },
-                { "refresh", "refresh [--hook <name>]" },
+                { "refresh", "refresh [--hook <name>] [--verify]" },
                 { "kernel", "kernel <add|remove> <kernel-version>" },
                 { "kernel", "kernel pin <kernel-version> [--next-boot]" },
                 { "kernel", "kernel unpin [--next-boot]" },
@@ -68,8 +69,10 @@ static int help(void) {
                "    reinitialize all configured EFI system partitions from %2$s.\n\n"
                "USAGE: %1$s clean [--dry-run]\n\n"
                "    remove no longer existing EFI system partition UUIDs from %2$s. Use --dry-run to only print outdated entries instead of removing them.\n\n"
-               "USAGE: %1$s refresh [--hook <name>]\n\n"
-               "    refresh all configured EFI system partitions. Use --hook to only run the specified hook, omit to run all.\n\n"
+               "USAGE: %1$s refresh [--hook <name>] [--verify]\n\n"
+               "    refresh all configured EFI system partitions. Use --hook to only run the specified hook, omit to run all.\n"
+               "    Files are compared with the manifest each ESP keeps of what was written to it; use --verify to read\n"
+               "    every file back from the ESPs instead, and rewrite what differs (e.g. after editing an ESP by hand).\n\n"
                "USAGE: %1$s kernel <add|remove> <kernel-version>\n\n"
                "    add/remove proxmox-kernel with ABI <kernel-version> to list of synced kernels, in addition to automatically selected ones.\n"
                "    NOTE: you need to manually run 'refresh' once you're finished with adding/removing kernels from the list\n\n"
@@ -108,7 +111,7 @@ static int take_lock(LockFile *lock) {
 /* The two hook scripts of upstream's refresh: APT autoremoval list and ESP sync. */
 static const char *const hook_names[] = { "proxmox-auto-removal", "zz-proxmox-boot", NULL };
 
-static int refresh(BootContext *ctx, const char *hook, const char *install_version) {
+static int refresh(BootContext *ctx, const char *hook, const char *install_version, bool verify) {
         _cleanup_free_ char *err = NULL;
         BootRefreshResult res = {};
         int r;
@@ -130,7 +133,7 @@ static int refresh(BootContext *ctx, const char *hook, const char *install_versi
         if (!hook || streq(hook, "zz-proxmox-boot")) {
                 printf("Running hook script 'zz-proxmox-boot'..\n");
                 fflush(stdout);
-                r = boot_refresh_esps(ctx, install_version, &res, &err);
+                r = boot_refresh_esps(ctx, install_version, verify, &res, &err);
                 if (r < 0)
                         return fail(r, err);
                 /* A kernel hook (--hook) must not fail a package upgrade because one mirror disk died. */
@@ -153,7 +156,7 @@ static int ask_interactive_refresh(BootContext *ctx, const char *msg) {
         printf("%s.\nRefresh the actual boot ESPs now? [yN] ", msg);
         fflush(stdout);
         if (fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y'))
-                return refresh(ctx, NULL, NULL);
+                return refresh(ctx, NULL, NULL, false);
         printf("Skip auto-refresh, you can call it any time to enact boot changes.\n");
         return 0;
 }
@@ -285,7 +288,8 @@ static void print_status_text(const json_t *st) {
                 if (json_object_get(esp, "error"))
                         printf("    error: %s\n", json_object_get_string(esp, "error"));
                 else {
-                        _cleanup_free_ char *free_text = render_bytes((double) json_integer_value(json_object_get(esp, "free")));
+                        double free_bytes = (double) json_integer_value(json_object_get(esp, "free"));
+                        _cleanup_free_ char *free_text = render_bytes(free_bytes, 0);
 
                         printf("    %s, free space %s, %s\n", json_object_get_string(esp, "device"), free_text,
                                json_is_true(json_object_get(esp, "in-sync")) ? "in sync with the selected kernels"
@@ -370,7 +374,7 @@ static int run(BootContext *ctx, int argc, char **argv) {
                 if (r < 0)
                         return fail(r, err);
                 printf("Refreshing kernels and initrds..\n");
-                return refresh(ctx, NULL, NULL);
+                return refresh(ctx, NULL, NULL, false);
         }
         if (streq(cmd, "reinit")) {
                 if (argc > 2) {
@@ -395,20 +399,23 @@ static int run(BootContext *ctx, int argc, char **argv) {
         }
         if (streq(cmd, "refresh")) {
                 const char *hook = NULL, *kver = NULL;
+                bool verify = false;
 
-                for (int i = 2; i < argc; i += 2) {
-                        if (i + 1 >= argc || (!streq(argv[i], "--hook") && !streq(argv[i], "--kernel"))) {
+                for (int i = 2; i < argc; i++) {
+                        if (streq(argv[i], "--verify"))
+                                verify = true;
+                        else if (i + 1 < argc && streq(argv[i], "--hook"))
+                                hook = argv[++i];
+                        else if (i + 1 < argc && streq(argv[i], "--kernel"))
+                                kver = argv[++i];
+                        else {
                                 usage("refresh");
                                 return 1;
                         }
-                        if (streq(argv[i], "--hook"))
-                                hook = argv[i + 1];
-                        else
-                                kver = argv[i + 1];
                 }
                 if (take_lock(&lock))
                         return 1;
-                return refresh(ctx, hook, kver);
+                return refresh(ctx, hook, kver, verify);
         }
         if (streq(cmd, "kernel") || streq(cmd, "kernels")) {
                 const char *sub = argc > 2 ? argv[2] : NULL;

@@ -9,6 +9,7 @@
 #include "basic/alloc.h"
 #include "basic/cursor.h"
 #include "basic/encode.h"
+#include "basic/errmsg.h"
 #include "basic/fileio.h"
 #include "basic/rootdir.h"
 #include "basic/strbuf.h"
@@ -103,18 +104,6 @@ void node_config_done(NodeConfig *c) {
         *c = (NodeConfig) {};
 }
 
-static int line_error(char **reterr, const char *filename, size_t line, const char *fmt, ...) _printf_(4, 5);
-static int line_error(char **reterr, const char *filename, size_t line, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        msg = xvasprintf(fmt, ap);
-        va_end(ap);
-        *reterr = xasprintf("%s:%zu: %s", filename, line, msg);
-        return -EINVAL;
-}
-
 static void append_description(StrBuf *desc, const char *encoded, size_t len) {
         percent_decode(desc, encoded, len);
         strbuf_addc(desc, '\n');
@@ -130,8 +119,11 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
         sha1_hex(text, len, c.digest);
 
         while (cursor_read_line_dup(&cur, &line)) {
-                char *l = strstrip(line), *colon, *key, *value;
+                char *l = strstrip(line), *colon, *blank, *key, *value;
                 const ApiSchema *schema;
+
+                if (!utf8_is_valid(l, strlen(l)))
+                        return errmsg_set_at(reterr, filename, cur.line, "invalid UTF-8");
 
                 if (!*l)
                         continue;
@@ -141,8 +133,9 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
                         continue;
                 }
                 colon = strchr(l, ':');
-                if (!colon || colon == l || strpbrk(l, " \t") < colon)
-                        return line_error(reterr, filename, cur.line, "unable to parse line '%s'", l);
+                blank = strpbrk(l, " \t");
+                if (!colon || colon == l || (blank && blank < colon))
+                        return errmsg_set_at(reterr, filename, cur.line, "unable to parse line '%s'", l);
                 *colon = 0;
                 key = l;
                 value = skip_blanks(colon + 1);
@@ -153,7 +146,7 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
                         continue;
                 }
                 if (json_object_get(c.values, key))
-                        return line_error(reterr, filename, cur.line, "duplicate key '%s'", key);
+                        return errmsg_set_at(reterr, filename, cur.line, "duplicate key '%s'", key);
 
                 schema = api_schema_find(node_config_keys, key);
                 if (schema) {
@@ -161,13 +154,13 @@ int node_config_parse(const char *filename, const char *text, size_t len, NodeCo
 
                         checked = api_check_value(schema, in, key, errors);
                         if (!checked)
-                                return line_error(reterr, filename, cur.line, "invalid value for '%s': %s", key,
+                                return errmsg_set_at(reterr, filename, cur.line, "invalid value for '%s': %s", key,
                                                   json_object_get_string(errors, key));
                 }
                 json_object_set_new(c.values, key, json_string(value));
         }
         if (cursor_error(&cur) < 0)
-                return line_error(reterr, filename, cur.line, "%s",
+                return errmsg_set_at(reterr, filename, cur.line, "%s",
                                   cursor_error(&cur) == -EBADMSG ? "invalid NUL byte" : "line too long");
 
         if (have_desc)
@@ -198,14 +191,25 @@ char *node_config_format(const NodeConfig *c, char **reterr) {
         _cleanup_free_ char *desc = xstrdup(strempty(c->description));
         size_t len = strlen(desc);
 
-        /* One "#" line per description line; trailing empty lines go, as with Perl's split(). */
-        while (len > 0 && desc[len - 1] == '\n')
+        /*
+         * One "#" line per description line; trailing empty lines go, as with
+         * Perl's split(), and so do lines that are empty once their trailing
+         * spaces go (see below).
+         */
+        while (len > 0 && (desc[len - 1] == '\n' || desc[len - 1] == ' '))
                 desc[--len] = 0;
         for (const char *p = desc; len > 0;) {
-                size_t n = strcspn(p, "\n");
+                size_t n = strcspn(p, "\n"), w = n;
 
+                /*
+                 * Spaces are not encoded, and a reader strips them at the end
+                 * of a line: write what upstream reads back, so that a
+                 * rewrite never changes the description again.
+                 */
+                while (w > 0 && p[w - 1] == ' ')
+                        w--;
                 strbuf_addc(&out, '#');
-                percent_encode_text(&out, p, n);
+                percent_encode_text(&out, p, w);
                 strbuf_addc(&out, '\n');
                 if (!p[n])
                         break;

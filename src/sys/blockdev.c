@@ -176,8 +176,12 @@ int blockdev_probe(const char *path, BlockDevInfo *ret) {
         return 0;
 }
 
-/* Type and UUID of the filesystem on node; 0 and NULLs when none is recognised. */
-static int probe_filesystem(const char *node, char **ret_type, char **ret_uuid) {
+/*
+ * Type and UUID of the filesystem on node; 0 and NULLs when none is
+ * recognised. With only_type, just that filesystem type is looked for:
+ * cheap, but blind to other signatures on the device.
+ */
+static int probe_filesystem(const char *node, const char *only_type, char **ret_type, char **ret_uuid) {
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
         int r;
 
@@ -187,6 +191,9 @@ static int probe_filesystem(const char *node, char **ret_type, char **ret_uuid) 
                 return negative_errno();
         blkid_probe_enable_superblocks(pr, 1);
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
+        if (only_type &&
+            blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, (char *[]) { (char *) only_type, NULL }) < 0)
+                return -EIO;
         r = blkid_do_safeprobe(pr);
         *ret_type = *ret_uuid = NULL;
         if (r != 0)
@@ -217,7 +224,13 @@ int blockdev_find_by_uuid(const char *uuid, const char *fstype, char **ret_node)
                 node = xasprintf("/dev/%s", name);
                 if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != makedev(maj, min))
                         continue;
-                if (probe_filesystem(node, &type, &id) < 0 || !id)
+                /* A cheap look for the wanted type first; candidates get the full probe, which refuses
+                 * a device with several signatures (an old FAT boot sector below a newer filesystem). */
+                if (fstype && (probe_filesystem(node, fstype, &type, &id) < 0 || !id || strcasecmp(id, uuid) != 0))
+                        continue;
+                type = mfree(type);
+                id = mfree(id);
+                if (probe_filesystem(node, NULL, &type, &id) < 0 || !id)
                         continue;
                 if (strcasecmp(id, uuid) != 0 || (fstype && !streq_ptr(type, fstype)))
                         continue;

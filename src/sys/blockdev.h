@@ -47,7 +47,9 @@ int blockdev_probe(const char *path, BlockDevInfo *ret);
 
 /*
  * Finds the device node whose filesystem has the given UUID (and type, when
- * fstype is not NULL) by probing every device of /proc/partitions.
+ * fstype is not NULL) by probing every device of /proc/partitions. With a
+ * type, each device is first probed for that type alone, and only a match
+ * gets the full probe (which refuses devices with several signatures).
  * Returns -ENODEV when no device has it.
  */
 int blockdev_find_by_uuid(const char *uuid, const char *fstype, char **ret_node);

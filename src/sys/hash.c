@@ -6,11 +6,18 @@
  * that computes a config digest.
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <nettle/hmac.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
+#include <unistd.h>
 
+#include "basic/alloc.h"
+#include "basic/macro.h"
 #include "hash.h"
+
+#define HASH_CHUNK (256 * 1024)
 
 void sha1_hex(const void *data, size_t len, char ret[static SHA1_HEX_SIZE]) {
         static const char digits[] = "0123456789abcdef";
@@ -41,4 +48,27 @@ void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, 
         hmac_sha256_set_key(&ctx, key_len, key);
         hmac_sha256_update(&ctx, len, data);
         hmac_sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
+}
+
+int sha256_file(const char *path, uint8_t ret[static SHA256_SIZE]) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_free_ uint8_t *buf = NULL;
+        struct sha256_ctx ctx;
+        ssize_t n;
+
+        if (fd < 0)
+                return negative_errno();
+        (void) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        buf = xmalloc(HASH_CHUNK);
+        sha256_init(&ctx);
+        while ((n = read(fd, buf, HASH_CHUNK)) != 0) {
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                sha256_update(&ctx, (size_t) n, buf);
+        }
+        sha256_digest(&ctx, SHA256_DIGEST_SIZE, ret);
+        return 0;
 }

@@ -311,7 +311,8 @@ int parse_net_dev(const char *text, NetDev **ret, size_t *ret_n) {
         size_t n = 0;
 
         while (cursor_read_line_dup(&c, &line)) {
-                char *colon = strrchr(line, ':'), *name;
+                /* Interface names cannot contain ':' (dev_valid_name()), so the first one ends the name. */
+                char *colon = strchr(line, ':'), *name;
                 uint64_t f[9];
 
                 if (!colon)

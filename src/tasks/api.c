@@ -21,7 +21,8 @@
 #define STOP_GRACE (5 * USEC_PER_SEC)
 #define LOG_MAX_SIZE (256 * 1024 * 1024)
 
-static const ApiSchema upid_param = { .name = "upid", .type = API_TYPE_STRING, .description = "The task's unique ID." };
+/* A macro, not a const variable: C (and clang) needs constant initializers in the parameter lists. */
+#define UPID_PARAM { .name = "upid", .type = API_TYPE_STRING, .description = "The task's unique ID." }
 
 /*
  * Upstream's check_task_user(): a task started with a token belongs to the
@@ -344,11 +345,11 @@ static const ApiSchema task_props[] = {
         {},
 };
 
-static const ApiSchema one_task_params[] = { API_PARAM_NODE, upid_param, {} };
+static const ApiSchema one_task_params[] = { API_PARAM_NODE, UPID_PARAM, {} };
 
 static const ApiSchema log_params[] = {
         API_PARAM_NODE,
-        upid_param,
+        UPID_PARAM,
         { .name = "start", .type = API_TYPE_INTEGER, .optional = true, .minimum = API_LIMIT(0),
           .default_value = "0", .description = "Start at this line when reading the tasklog" },
         { .name = "limit", .type = API_TYPE_INTEGER, .optional = true, .minimum = API_LIMIT(0),

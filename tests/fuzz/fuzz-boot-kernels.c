@@ -6,6 +6,7 @@
  */
 
 #include <assert.h>
+#include <string.h>
 
 #include "basic/alloc.h"
 #include "basic/strv.h"
@@ -14,9 +15,11 @@
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-        _cleanup_free_ char *text = xmemdup(data, size + 1), *err = NULL, *formatted = NULL;
+        _cleanup_free_ char *text = xmalloc(size + 1), *err = NULL, *formatted = NULL;
         _cleanup_strv_free_ char **installed = NULL, **boot = NULL, **list = NULL;
 
+        /* A NUL-terminated copy (copying size + 1 bytes read past the input). */
+        memcpy(text, data, size);
         text[size] = 0;
         installed = dpkg_status_kernels(text);
         boot = kernel_boot_list(&(KernelSelection) { .installed = installed });

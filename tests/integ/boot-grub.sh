@@ -18,7 +18,7 @@ mkdir -p "$PVE_ROOT/etc/default" && mv "$PVE_ROOT/etc/default-grub" "$PVE_ROOT/e
 K1=6.8.12-4-pve K2=6.8.12-9-pve
 add_kernel $K1; add_kernel $K2
 
-D=$(make_disk g 700 -n1:1M:+300M -t1:ef00 -n2:0:+300M -t2:ef00) || { echo "Bail out! disk"; exit 1; }
+make_disk D g 700 -n1:1M:+300M -t1:ef00 -n2:0:+300M -t2:ef00 || { echo "Bail out! disk"; exit 1; }
 mkfs.vfat -F 32 "${D}p1" >/dev/null; mkfs.vfat -F 32 "${D}p2" >/dev/null
 
 ok "init grub (EFI)" proxmox-boot-tool init "${D}p1" grub

@@ -1,17 +1,18 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Fault injection: proxmox-boot-tool refresh killed (SIGKILL) at random points
 # must leave every ESP bootable: each loader entry names files that are
-# complete (the old or the new content), and the next refresh completes.
+# complete (the old or the new content), and the next refresh completes,
+# leaving manifests that tell the truth (a full read-back finds nothing to do).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/boot-lib.sh"
 
 boot_need_tools
 boot_sandbox efi
 ROUNDS=8
-plan $((ROUNDS * 2 + 2))
+plan $((ROUNDS * 3 + 2))
 
-A=$(make_disk a 400 -n1:1M:+300M -t1:ef00) || { echo "Bail out! disk"; exit 1; }
-B=$(make_disk b 400 -n1:1M:+300M -t1:ef00) || { echo "Bail out! disk"; exit 1; }
+make_disk A a 400 -n1:1M:+300M -t1:ef00 || { echo "Bail out! disk"; exit 1; }
+make_disk B b 400 -n1:1M:+300M -t1:ef00 || { echo "Bail out! disk"; exit 1; }
 for d in "${A}p1" "${B}p1"; do mkfs.vfat -F 32 "$d" >/dev/null; proxmox-boot-tool init "$d" >/dev/null 2>&1; done
 add_kernel 6.8.12-1-pve 2048
 ok "initial refresh" proxmox-boot-tool refresh
@@ -51,6 +52,9 @@ for round in $(seq 1 $ROUNDS); do
         ok "round $round: both ESPs bootable after SIGKILL" sh -c "$(declare -f bootable); known='$known'; bootable '${A}p1' && bootable '${B}p1'"
         proxmox-boot-tool refresh >/dev/null 2>&1
         is "$(proxmox-boot-tool status --output-format json | jq -r '[.esps[] | ."in-sync"] | all')" true "round $round: next refresh completes"
+        sums=$(sha1sum "$(disk_image "$A")" "$(disk_image "$B")")
+        proxmox-boot-tool refresh --verify >/dev/null 2>&1
+        is "$(sha1sum "$(disk_image "$A")" "$(disk_image "$B")")" "$sums" "round $round: refresh --verify finds nothing to rewrite"
 done
 is "$(esp_ls "${A}p1")" "$(esp_ls "${B}p1")" "ESPs identical at the end"
 done_testing

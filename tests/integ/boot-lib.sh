@@ -60,29 +60,50 @@ PY
         rm -rf "$PVE_ROOT/boot/vmlinuz-$v" "$PVE_ROOT/boot/initrd.img-$v" "$PVE_ROOT/lib/modules/$v"
 }
 
-# make_disk NAME SIZE_MIB SGDISK_PARTITION_ARGS...: a GPT disk image on a
-# loop device with partition nodes; prints the loop device.
+# make_disk VAR NAME SIZE_MIB SGDISK_PARTITION_ARGS...: a GPT disk image on
+# a loop device with partition nodes, all removed on exit; stores the loop
+# device in VAR (locals are prefixed so that no VAR is shadowed). Not usable
+# as $(make_disk ...): the exit hooks would be registered in the subshell and
+# lost, leaking the loop device.
 make_disk() {
-        local name=$1 size=$2 img loop dev part n; shift 2
-        img="$PVE_ROOT/../$(basename "$PVE_ROOT")-$name.img"
-        truncate -s "${size}M" "$img"
-        on_exit "rm -f '$img'"
-        sgdisk -o "$@" "$img" >/dev/null || return 1
-        loop=$(losetup -f --show "$img") || return 1
-        on_exit "losetup -d '$loop'"
-        partx -a "$loop" 2>/dev/null || true
-        dev=${loop#/dev/}
-        for part in /sys/block/"$dev"/"$dev"p*; do
-                [ -e "$part" ] || continue
-                n=$(basename "$part")
-                on_exit "partx -d --nr ${n##*p} '$loop'; rm -f '/dev/$n'"
-                rm -f "/dev/$n"   # a node left from an earlier loop device may carry another dev_t
-                mknod "/dev/$n" b $(tr : ' ' < "$part/dev")
+        local _md_var=$1 _md_name=$2 _md_size=$3 _md_img _md_loop _md_dev _md_part _md_n; shift 3
+        _md_img="$PVE_ROOT/../$(basename "$PVE_ROOT")-$_md_name.img"
+        truncate -s "${_md_size}M" "$_md_img"
+        on_exit "rm -f '$_md_img'"
+        sgdisk -o "$@" "$_md_img" >/dev/null || return 1
+        _md_loop=$(losetup -f --show "$_md_img") || return 1
+        on_exit "losetup -d '$_md_loop'"
+        partx -a "$_md_loop" 2>/dev/null || true
+        _md_dev=${_md_loop#/dev/}
+        for _md_part in /sys/block/"$_md_dev"/"$_md_dev"p*; do
+                [ -e "$_md_part" ] || continue
+                _md_n=$(basename "$_md_part")
+                on_exit "partx -d --nr ${_md_n##*p} '$_md_loop'; rm -f '/dev/$_md_n'"
+                rm -f "/dev/$_md_n"   # a node left from an earlier loop device may carry another dev_t
+                mknod "/dev/$_md_n" b $(tr : ' ' < "$_md_part/dev")
         done
-        echo "$loop"
+        printf -v "$_md_var" '%s' "$_md_loop"
 }
 
 disk_image() { losetup -n -O BACK-FILE "$1"; }
+
+# upstream_sync DEV...: upstream's zz-proxmox-boot on systemd-boot ESPs,
+# re-enacted with mtools as its mount-based script cannot run without a vfat
+# driver: copy every selected kernel and initrd (timestamps kept), rewrite
+# every entry and loader.conf.
+upstream_sync() {
+        local d v entry
+        for d in "$@"; do
+                for v in $(proxmox-boot-tool kernel list | grep -- '-pve$'); do
+                        mmd -i "$d" "::/EFI/proxmox/$v" 2>/dev/null
+                        mcopy -o -m -i "$d" "$PVE_ROOT/boot/vmlinuz-$v" "$PVE_ROOT/boot/initrd.img-$v" "::/EFI/proxmox/$v/" || return 1
+                        entry=$(printf 'title    Proxmox Virtual Environment\nversion  %s\noptions  %s\nlinux    /EFI/proxmox/%s/vmlinuz-%s\ninitrd   /EFI/proxmox/%s/initrd.img-%s\n' \
+                                "$v" "$(head -n1 "$PVE_ROOT/etc/kernel/cmdline")" "$v" "$v" "$v" "$v")
+                        printf '%s\n' "$entry" | mcopy -o -i "$d" /dev/stdin "::/loader/entries/proxmox-$v.conf" || return 1
+                done
+                printf 'timeout 3\ndefault proxmox-*\n' | mcopy -o -i "$d" /dev/stdin ::/loader/loader.conf || return 1
+        done
+}
 
 # esp_cat DEV PATH: a file's content, read back with mtools.
 esp_cat() { mtype -i "$1" "::/$2" 2>/dev/null; }

@@ -46,7 +46,7 @@ chmod +x "$work/initrd/init"
 (cd "$work/initrd" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$PVE_ROOT/boot/initrd.img-$kver"
 echo "root=/dev/ram0 console=ttyS0 pvehost.check=1" > "$PVE_ROOT/etc/kernel/cmdline"
 
-D=$(make_disk qemu 400 -n1:1M:+300M -t1:ef00) || { echo "Bail out! disk"; exit 1; }
+make_disk D qemu 400 -n1:1M:+300M -t1:ef00 || { echo "Bail out! disk"; exit 1; }
 mkfs.vfat -F 32 "${D}p1" >/dev/null
 ok "init the ESP" proxmox-boot-tool init "${D}p1"
 ok "kernel add $kver" proxmox-boot-tool kernel add "$kver"

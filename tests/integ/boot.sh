@@ -5,15 +5,15 @@
 
 boot_need_tools
 boot_sandbox efi
-plan 87
+plan 129
 
 K1=6.8.12-4-pve K2=6.8.12-9-pve K3=6.5.13-1-pve K4=6.2.16-20-pve
 add_kernel $K1; add_kernel $K2; add_kernel $K3; add_kernel $K4
 add_package proxmox-kernel-6.8; add_package proxmox-kernel-6.5
 
 # Disk A: ESP-to-be (300 MiB) and a 100 MiB partition; disk B: the mirror ESP.
-A=$(make_disk a 512 -n1:1M:+300M -t1:8300 -n2:0:+100M -t2:8300) || { echo "Bail out! disk a"; exit 1; }
-B=$(make_disk b 400 -n1:1M:+300M -t1:8300) || { echo "Bail out! disk b"; exit 1; }
+make_disk A a 512 -n1:1M:+300M -t1:8300 -n2:0:+100M -t2:8300 || { echo "Bail out! disk a"; exit 1; }
+make_disk B b 400 -n1:1M:+300M -t1:8300 || { echo "Bail out! disk b"; exit 1; }
 IMG_A=$(disk_image "$A") IMG_B=$(disk_image "$B")
 
 # ---- command line basics ----
@@ -82,8 +82,76 @@ is "$(echo "$js" | jq -r '.esps[0].free > 0')" true "status json: free space"
 
 # ---- idempotence ----
 sum_before=$(sha1sum "$IMG_A" "$IMG_B")
-ok "second refresh" proxmox-boot-tool refresh
+out=$(proxmox-boot-tool refresh 2>&1); is $? 0 "second refresh"
 is "$(sha1sum "$IMG_A" "$IMG_B")" "$sum_before" "refresh with nothing changed leaves both images byte-identical"
+fails "refresh with nothing changed reads no file back (manifest)" grep -q "verified by reading" <<<"$out"
+
+# ---- manifest: what refresh compares with instead of reading every file back ----
+M=.proxmox-boot-manifest
+# manifest_true DEV: every record names a file of that content on the ESP.
+manifest_true() {
+        local dev=$1 sum size path n=0
+        while read -r sum size path; do
+                [ "$(mcopy -n -i "$dev" "::/$path" - 2>/dev/null | sha256sum | cut -d' ' -f1)" = "$sum" ] ||
+                        { echo "# $dev: $path does not have the recorded content"; return 1; }
+                n=$((n + 1))
+        done < <(esp_cat "$dev" $M | grep -v '^#')
+        [ "$n" -gt 0 ]
+}
+is "$(esp_cat "${A}p1" $M | head -n1)" "# proxmox-boot-tool ESP manifest 1" "manifest header"
+ok "manifest of ESP A is true" manifest_true "${A}p1"
+ok "manifest of ESP B is true" manifest_true "${B}p1"
+like "$(esp_cat "${A}p1" $M)" " EFI/proxmox/$K1/initrd.img-$K1" "manifest records the kernels"
+like "$(esp_cat "${A}p1" $M)" " EFI/BOOT/BOOTX64.EFI" "manifest keeps the records of init's files"
+like "$(mattrib -i "${A}p1" ::/$M 2>/dev/null)" "H +::/$M" "manifest is a hidden file"
+# Upstream's refresh warns about anything below EFI/proxmox that is not a kernel directory.
+is "$(mdir -i "${A}p1" -a -b ::/EFI/proxmox 2>/dev/null | grep -vc '/$')" 0 "only kernel directories below EFI/proxmox"
+
+# Changed behind our back, same size: only a read-back sees it.
+head -c $((768 * 1024)) /dev/urandom > "$PVE_ROOT/tampered"
+mcopy -o -i "${A}p1" "$PVE_ROOT/tampered" "::/EFI/proxmox/$K1/initrd.img-$K1" 2>/dev/null
+sum_b=$(sha1sum "$IMG_B")
+out=$(proxmox-boot-tool refresh --verify 2>&1); is $? 0 "refresh --verify"
+like "$out" "Writing EFI/proxmox/$K1/initrd.img-$K1" "--verify finds a file changed with the same size"
+like "$out" "${A}p1: 10 files verified by reading them back" "--verify reads back every file"
+ok "--verify restored the file" esp_same "${A}p1" "EFI/proxmox/$K1/initrd.img-$K1" "$PVE_ROOT/boot/initrd.img-$K1"
+is "$(sha1sum "$IMG_B")" "$sum_b" "--verify leaves the intact mirror byte-identical"
+ok "manifest true after --verify" manifest_true "${A}p1"
+sum_before=$(sha1sum "$IMG_A" "$IMG_B")
+ok "second refresh --verify" proxmox-boot-tool refresh --verify
+is "$(sha1sum "$IMG_A" "$IMG_B")" "$sum_before" "refresh --verify with nothing changed writes nothing"
+
+# Damage that changes sizes or removes files: a plain refresh sees it in the listing.
+printf 'broken' | mcopy -o -i "${B}p1" - "::/EFI/proxmox/$K2/vmlinuz-$K2" 2>/dev/null
+mdel -i "${B}p1" "::/loader/entries/proxmox-$K3.conf" 2>/dev/null
+out=$(proxmox-boot-tool refresh 2>&1); is $? 0 "refresh after damage"
+like "$out" "Writing EFI/proxmox/$K2/vmlinuz-$K2" "truncated kernel rewritten"
+like "$out" "Writing loader/entries/proxmox-$K3.conf" "deleted entry rewritten"
+ok "kernel restored" esp_same "${B}p1" "EFI/proxmox/$K2/vmlinuz-$K2" "$PVE_ROOT/boot/vmlinuz-$K2"
+fails "damage repaired without reading files back" grep -q "verified by reading" <<<"$out"
+
+# No manifest (an ESP written by upstream's tool): every file is read back, none rewritten, the manifest added.
+mdel -i "${A}p1" ::/$M 2>/dev/null
+out=$(proxmox-boot-tool refresh 2>&1); is $? 0 "refresh without manifest"
+like "$out" "${A}p1: 10 files verified by reading them back" "without a manifest every file is read back"
+fails "without a manifest no boot file is rewritten" grep -qE "Writing (EFI|loader)/" <<<"$out"
+ok "manifest written again" manifest_true "${A}p1"
+# An unreadable manifest is ignored the same way, with a warning.
+printf 'garbage\n' | mcopy -o -i "${B}p1" - ::/$M 2>/dev/null
+out=$(proxmox-boot-tool refresh 2>&1); is $? 0 "refresh with an unreadable manifest"
+like "$out" "WARN: ignoring the unreadable manifest" "unreadable manifest: warning"
+like "$out" "${B}p1: 10 files verified by reading them back" "unreadable manifest: every file read back"
+ok "unreadable manifest replaced" manifest_true "${B}p1"
+sum_before=$(sha1sum "$IMG_A" "$IMG_B")
+ok "refresh after the manifests were rewritten" proxmox-boot-tool refresh
+is "$(sha1sum "$IMG_A" "$IMG_B")" "$sum_before" "then a refresh writes nothing again"
+
+# Upstream's tool managing ESPs we wrote (it copies everything again): nothing for us to do afterwards.
+ok "upstream's refresh on our ESPs" upstream_sync "${A}p1" "${B}p1"
+sum_before=$(sha1sum "$IMG_A" "$IMG_B")
+out=$(proxmox-boot-tool refresh 2>&1); is $? 0 "refresh after upstream's"
+is "$(sha1sum "$IMG_A" "$IMG_B")" "$sum_before" "refresh after upstream's writes nothing"
+fails "refresh after upstream's reads no file back" grep -q "verified by reading" <<<"$out"
 
 # ---- kernels ----
 out=$(proxmox-boot-tool kernel add 9.9.9-9-pve 2>&1); is $? 1 "kernel add: unknown version refused"
@@ -155,5 +223,21 @@ is "$(cat "$PVE_ROOT/etc/kernel/proxmox-boot-pin")" "$K2" "API: pin file written
 fails "API: pin of an unknown kernel" pvesh create /nodes/$PVE_NODENAME/boot/pin --version 1.2.3-4-pve
 ok "API: unpin" pvesh delete /nodes/$PVE_NODENAME/boot/pin
 ok "API: pin file removed" test ! -e "$PVE_ROOT/etc/kernel/proxmox-boot-pin"
+
+# ---- a kernel changing while it is copied ----
+# An mcopy that appends to the new initrd once it has copied it, as a concurrent initramfs update would.
+K5=6.8.12-13-pve
+add_kernel $K5
+wrap=$(mktemp -d); on_exit "rm -rf '$wrap'"
+printf '#!/bin/sh\n%s "$@"; rc=$?\nfor a; do case "$a" in */initrd.img-%s) printf x >> "$a" ;; esac; done\nexit $rc\n' \
+        "$(command -v mcopy)" $K5 > "$wrap/mcopy"
+chmod +x "$wrap/mcopy"
+out=$(PATH="$wrap:$PATH" proxmox-boot-tool refresh 2>&1); is $? 1 "refresh fails when a kernel changes while copied"
+like "$out" "initrd.img-$K5' changed while it was copied" "changed kernel: message"
+ok "changed copy not put in place" sh -c "! mdir -i ${A}p1 -b ::/EFI/proxmox/$K5 2>/dev/null | grep -q 'initrd.img-$K5\$'"
+ok "no entry for the incomplete kernel" sh -c "! mdir -i ${A}p1 -b ::/loader/entries 2>/dev/null | grep -q '$K5'"
+ok "next refresh completes" proxmox-boot-tool refresh
+ok "changed kernel copied" esp_same "${A}p1" "EFI/proxmox/$K5/initrd.img-$K5" "$PVE_ROOT/boot/initrd.img-$K5"
+ok "manifest true after the failed run" manifest_true "${A}p1"
 
 done_testing

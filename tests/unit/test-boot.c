@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
-/* proxmox-boot-tool's pure parts: kernel selection, state files, loader text, sync plans. */
+/* proxmox-boot-tool's pure parts: kernel selection, state files, loader text, ESP manifests, sync plans. */
 
 #include "test-util.h"
 #include "basic/alloc.h"
@@ -8,6 +8,7 @@
 #include "boot/esp.h"
 #include "boot/kernels.h"
 #include "boot/loader.h"
+#include "boot/manifest.h"
 #include "boot/plan.h"
 #include "boot/state.h"
 
@@ -180,7 +181,8 @@ static void test_plan(void **state) {
                 "EFI/proxmox/6.8.12-9-pve/vmlinuz-6.8.12-9-pve",
                 "EFI/proxmox/6.8.12-9-pve/initrd.img-6.8.12-9-pve",
                 "loader/entries/proxmox-6.8.12-9-pve.conf", /* entry after the files it names */
-                "loader/loader.conf",                       /* default last */
+                "loader/loader.conf",                       /* default last of the boot files */
+                ESP_MANIFEST,                               /* then the manifest */
         };
 
         listing_add(&l, "EFI", true, 0);
@@ -200,28 +202,220 @@ static void test_plan(void **state) {
                                                .title = "T", .cmdline = "root=x", .loader_conf = "timeout 3\n" },
                           &t);
         assert_int_equal(t.n_files, 4);
-        sync_plan_build(&t, &l, &p);
+        sync_plan_build(&t, &l, NULL, &p);
         assert_int_equal(p.n_ops, ELEMENTSOF(expect));
         for (size_t i = 0; i < p.n_ops; i++)
                 assert_string_equal(p.ops[i].path, expect[i]);
         assert_int_equal(p.ops[2].kind, SYNC_REMOVE_TREE);
+        assert_int_equal(sync_plan_count_changes(&p), ELEMENTSOF(expect) - 1);
         assert_int_equal(sync_plan_check_space(&p, &l, 4096, &missing), 0);
 
         /* Without removals to make room, 20000 bytes are too few: the shortfall at the tightest point. */
         sync_plan_done(&p);
         t.prune = false;
-        sync_plan_build(&t, &l, &p);
-        assert_int_equal(p.n_ops, 6);
+        sync_plan_build(&t, &l, NULL, &p);
+        assert_int_equal(p.n_ops, 7);
         l.free_bytes = 20000;
         assert_int_equal(sync_plan_check_space(&p, &l, 4096, &missing), -ENOSPC);
+        /* The manifest (one cluster) fits into what the replaced loader.conf frees: no lower point. */
         assert_int_equal(missing, 16384 + 2 * 4096 + 12288 + 32768 + 4096 + 4096 - 20000);
 
-        /* Everything the same: nothing to do. */
+        /* Everything the same, but no manifest yet: only the manifest is written. */
         sync_plan_done(&p);
         for (size_t i = 0; i < t.n_files; i++)
                 t.files[i].same = true;
-        sync_plan_build(&t, &l, &p);
+        sync_plan_build(&t, &l, NULL, &p);
+        assert_int_equal(p.n_ops, 1);
+        assert_string_equal(p.ops[0].path, ESP_MANIFEST);
+        assert_true(p.manifest->hidden);
+        assert_int_equal(sync_plan_count_changes(&p), 0);
+}
+
+static const char manifest_text[] =
+        ESP_MANIFEST_HEADER "\n"
+        "# written by a test\n"
+        "\n"
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 loader/loader.conf\n"
+        "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855 0 EFI/BOOT/BOOTX64.EFI\n"
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 18446744073709551615 a b/c d\r\n";
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static void test_manifest(void **state) {
+        _cleanup_(esp_manifest_done) EspManifest m = {}, m2 = {};
+        _cleanup_free_ char *text = NULL, *again = NULL;
+        const EspManifestEntry *e;
+        uint8_t abc[SHA256_SIZE];
+        const char *bad[] = {
+                "",                                              /* no header */
+                "# proxmox-boot-tool ESP manifest 2\n",          /* another version */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85 0 a\n",   /* 63 digits */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85g 0 a\n",  /* not hex */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  0 a\n", /* two blanks */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 +1 a\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 18446744073709551616 a\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1\n",    /* no path */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 \n",   /* empty path */
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 /a\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a//b\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a/../b\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 ./a\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a/\n",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a\tb\n",
+                /* the same FAT name twice */
+                ("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 A\n"
+                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 1 a\n"),
+        };
+
+        assert_int_equal(esp_manifest_parse(manifest_text, strlen(manifest_text), &m), 0);
+        assert_int_equal(m.n_entries, 3);
+        sha256("abc", 3, abc);
+        e = esp_manifest_find(&m, "LOADER/loader.CONF");
+        assert_non_null(e);
+        assert_true(e->size == 3);
+        assert_memory_equal(e->sha256, abc, SHA256_SIZE);
+        e = esp_manifest_find(&m, "a b/c d");
+        assert_non_null(e);
+        assert_true(e->size == UINT64_MAX);
+        assert_null(esp_manifest_find(&m, "a b"));
+
+        /* Canonical text: lower-case digits, sorted by path, no comments; it parses to the same records. */
+        text = esp_manifest_format(&m);
+        assert_string_equal(text,
+                            ESP_MANIFEST_HEADER "\n"
+                            EMPTY_SHA256 " 0 EFI/BOOT/BOOTX64.EFI\n"
+                            EMPTY_SHA256 " 18446744073709551615 a b/c d\n"
+                            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3 loader/loader.conf\n");
+        assert_int_equal(esp_manifest_parse(text, strlen(text), &m2), 0);
+        again = esp_manifest_format(&m2);
+        assert_string_equal(again, text);
+
+        /* A record of the same (FAT) name replaces the old one. */
+        esp_manifest_set(&m, "Loader/Loader.conf", 4, abc);
+        assert_int_equal(m.n_entries, 3);
+        assert_true(esp_manifest_find(&m, "loader/loader.conf")->size == 4);
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *t = i < 2 ? xstrdup(bad[i]) : xasprintf(ESP_MANIFEST_HEADER "\n%s", bad[i]);
+                EspManifest x = {};
+
+                assert_int_equal(esp_manifest_parse(t, strlen(t), &x), -EBADMSG);
+                assert_null(x.entries);
+        }
+}
+
+/* A target of one content file, "abc" at loader/loader.conf. */
+static void one_file_target(SyncTarget *t) {
+        *t = (SyncTarget) { .mode = BOOT_MODE_SYSTEMD_BOOT };
+        sync_target_add(t, xstrdup("loader/loader.conf"), NULL, 0, NULL, xstrdup("abc"));
+}
+
+static void test_sync_check(void **state) {
+        _cleanup_(esp_listing_done) EspListing l = {};
+        _cleanup_(esp_manifest_done) EspManifest m = {};
+        _cleanup_(sync_target_done) SyncTarget t = {};
+        uint8_t abc[SHA256_SIZE], other[SHA256_SIZE];
+
+        one_file_target(&t);
+        sha256("abc", 3, abc);
+        sha256("abd", 3, other);
+        assert_memory_equal(t.files[0].sha256, abc, SHA256_SIZE);
+
+        /* Missing, or listed with another size: written without reading anything. */
+        assert_int_equal(sync_file_check(&t.files[0], &l, NULL), SYNC_CHECK_DIFFERENT);
+        listing_add(&l, "LOADER/LOADER.CONF", false, 4);
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_DIFFERENT);
+        l.entries[0].size = 3;
+
+        /* Listed with the wanted size: the manifest decides, else the file is read back. */
+        assert_int_equal(sync_file_check(&t.files[0], &l, NULL), SYNC_CHECK_READ);
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_READ);
+        esp_manifest_set(&m, "loader/loader.conf", 3, abc);
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_SAME);
+        esp_manifest_set(&m, "loader/loader.conf", 3, other);
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_DIFFERENT);
+        /* A record of another size than listed is stale: the file changed after it was written. */
+        esp_manifest_set(&m, "loader/loader.conf", 5, abc);
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_READ);
+
+        /* A directory of that name differs. */
+        l.entries[0].dir = true;
+        assert_int_equal(sync_file_check(&t.files[0], &l, &m), SYNC_CHECK_DIFFERENT);
+}
+
+static void test_plan_manifest(void **state) {
+        _cleanup_(esp_listing_done) EspListing l = { .free_bytes = 1 << 20 };
+        _cleanup_(esp_manifest_done) EspManifest m = {}, written = {};
+        _cleanup_(sync_target_done) SyncTarget t = {};
+        _cleanup_(sync_plan_done) SyncPlan p = {};
+        _cleanup_free_ char *text = NULL;
+        uint8_t abc[SHA256_SIZE], efi[SHA256_SIZE], k[SHA256_SIZE];
+
+        sha256("abc", 3, abc);
+        sha256("efi", 3, efi);
+        sha256("kernel", 6, k);
+        one_file_target(&t);
+        t.prune = true;
+        t.keep = strv_new("6.8.12-9-pve", NULL);
+        listing_add(&l, ESP_MANIFEST, false, 300);
+        listing_add(&l, "EFI", true, 0);
+        listing_add(&l, "EFI/BOOT", true, 0);
+        listing_add(&l, "EFI/BOOT/BOOTX64.EFI", false, 3);
+        listing_add(&l, "EFI/systemd", true, 0);
+        listing_add(&l, "EFI/systemd/systemd-bootx64.efi", false, 4);
+        listing_add(&l, "EFI/proxmox", true, 0);
+        listing_add(&l, "EFI/proxmox/6.8.12-4-pve", true, 0);
+        listing_add(&l, "EFI/proxmox/6.8.12-4-pve/vmlinuz-6.8.12-4-pve", false, 6);
+        listing_add(&l, "loader", true, 0);
+        listing_add(&l, "loader/loader.conf", false, 3);
+        esp_manifest_set(&m, "loader/loader.conf", 3, abc);
+        esp_manifest_set(&m, "EFI/BOOT/BOOTX64.EFI", 3, efi);
+        esp_manifest_set(&m, "EFI/systemd/systemd-bootx64.efi", 3, efi);
+        esp_manifest_set(&m, "EFI/proxmox/6.8.12-4-pve/vmlinuz-6.8.12-4-pve", 6, k);
+        t.files[0].same = true;
+
+        /*
+         * A stale kernel to remove: the old manifest goes first, the new one comes last and keeps the
+         * record of the untouched boot loader, not those of the removed kernel or of a file whose size
+         * changed since it was recorded.
+         */
+        sync_plan_build(&t, &l, &m, &p);
+        assert_int_equal(p.n_ops, 3);
+        assert_int_equal(p.ops[0].kind, SYNC_REMOVE);
+        assert_string_equal(p.ops[0].path, ESP_MANIFEST);
+        assert_int_equal(p.ops[1].kind, SYNC_REMOVE_TREE);
+        assert_int_equal(p.ops[2].kind, SYNC_PUT);
+        assert_string_equal(p.ops[2].path, ESP_MANIFEST);
+        assert_int_equal(sync_plan_count_changes(&p), 1);
+        assert_int_equal(esp_manifest_parse(p.manifest->content, p.manifest->size, &written), 0);
+        assert_int_equal(written.n_entries, 2);
+        assert_non_null(esp_manifest_find(&written, "loader/loader.conf"));
+        assert_memory_equal(esp_manifest_find(&written, "EFI/BOOT/BOOTX64.EFI")->sha256, efi, SHA256_SIZE);
+        {
+                uint8_t md[SHA256_SIZE];
+
+                sha256(p.manifest->content, p.manifest->size, md);
+                assert_memory_equal(p.manifest->sha256, md, SHA256_SIZE);
+        }
+
+        /* Once that is done and recorded: nothing to do at all. */
+        sync_plan_done(&p);
+        esp_listing_done(&l);
+        l.free_bytes = 1 << 20;
+        listing_add(&l, ESP_MANIFEST, false, 300);
+        listing_add(&l, "EFI/BOOT/BOOTX64.EFI", false, 3);
+        listing_add(&l, "loader/loader.conf", false, 3);
+        sync_plan_build(&t, &l, &written, &p);
         assert_int_equal(p.n_ops, 0);
+
+        /* A record missing (the file was read back instead): only the manifest is rewritten, in place. */
+        sync_plan_done(&p);
+        esp_manifest_done(&m);
+        esp_manifest_set(&m, "EFI/BOOT/BOOTX64.EFI", 3, efi);
+        sync_plan_build(&t, &l, &m, &p);
+        assert_int_equal(p.n_ops, 1);
+        assert_int_equal(p.ops[0].kind, SYNC_PUT);
+        text = esp_manifest_format(&written);
+        assert_string_equal(p.manifest->content, text);
 }
 
 static void test_grub_cfg(void **state) {
@@ -243,6 +437,9 @@ int main(void) {
                 cmocka_unit_test(test_loader),
                 cmocka_unit_test(test_mdir),
                 cmocka_unit_test(test_plan),
+                cmocka_unit_test(test_manifest),
+                cmocka_unit_test(test_sync_check),
+                cmocka_unit_test(test_plan_manifest),
                 cmocka_unit_test(test_grub_cfg),
         };
         return RUN_TESTS(tests);

@@ -85,6 +85,14 @@ static void test_strutil(void **state) {
         assert_false(in_charset("abz", "abcdef"));
         assert_true(has_control_chars("a\nb", 3));
         assert_false(has_control_chars("a b", 3));
+        assert_true(utf8_is_valid("gr\xc3\xbc\xc3\x9f \xe2\x98\x83 \xf0\x9f\x98\x80", 15));
+        assert_true(utf8_is_valid("", 0));
+        assert_false(utf8_is_valid("\x9d", 1));          /* lone continuation byte */
+        assert_false(utf8_is_valid("\xc3", 1));          /* truncated */
+        assert_false(utf8_is_valid("\xc0\xaf", 2));      /* overlong '/' */
+        assert_false(utf8_is_valid("\xed\xa0\x80", 3));  /* surrogate */
+        assert_false(utf8_is_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+        assert_false(utf8_is_valid("\xff", 1));
         assert_true(strcmp_ptr(NULL, "a") < 0);
         assert_int_equal(strcmp_ptr(NULL, NULL), 0);
 }
@@ -132,6 +140,14 @@ static void test_hex(void **state) {
 
         hex_encode(&h, "\x00\xab\xff", 3);
         assert_string_equal(h.buf, "00abff");
+
+        _cleanup_strbuf_ StrBuf d = STRBUF_INIT;
+        assert_int_equal(hex_decode(&d, "00aBFf", 6), 0);
+        assert_int_equal(d.len, 3);
+        assert_memory_equal(d.buf, "\x00\xab\xff", 3);
+        assert_int_equal(hex_decode(&d, "0", 1), -EINVAL);
+        assert_int_equal(hex_decode(&d, "0g", 2), -EINVAL);
+        assert_int_equal(hex_decode(&d, "0\0", 2), -EINVAL);
 }
 
 int main(void) {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <dirent.h>
+
 #include <stdlib.h>
 
 #include "test-util.h"
@@ -42,4 +44,21 @@ const char *fixture_dir(void) {
         const char *d = getenv("PVEHOST_FIXTURES");
 
         return d ? d : FIXTURE_DIR;
+}
+
+char **list_fixture_cases(const char *dir, const char *suffix) {
+        char **names = NULL;
+        DIR *d = opendir(dir);
+        struct dirent *de;
+
+        assert_non_null(d);
+        while ((de = readdir(d))) {
+                const char *e = endswith(de->d_name, suffix);
+
+                if (e)
+                        strv_push(&names, xstrndup(de->d_name, (size_t) (e - de->d_name)));
+        }
+        closedir(d);
+        strv_sort(names);
+        return names;
 }

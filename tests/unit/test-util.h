@@ -28,3 +28,6 @@ char *read_test_file(const char *path);
 
 /* Directory of the test fixtures (tests/fixtures), from meson. */
 const char *fixture_dir(void);
+
+/* Names (without suffix) of the files in dir ending in suffix, sorted; aborts the test if dir is missing. */
+char **list_fixture_cases(const char *dir, const char *suffix);

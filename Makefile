@@ -18,10 +18,14 @@ endif
 NINJA = ninja -C $(BUILD)
 DEPS = scripts/install-deps
 
-.PHONY: all deps configure check check-deps bench fuzz man run clean
+.PHONY: all deps configure www-vendor check check-deps bench fuzz man run clean
 
-all: configure
+all: configure www-vendor
 	$(NINJA)
+
+# The web UI's pinned ES modules (Preact + htm, uPlot) from the npm registry.
+www-vendor:
+	@scripts/fetch-www-vendor
 
 deps:
 	@$(DEPS) build
@@ -30,9 +34,9 @@ configure: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) $(MESON_ARGS)
 
 check-deps:
-	@$(DEPS) build test
+	@$(DEPS) build test ui
 
-check: check-deps configure
+check: check-deps configure www-vendor
 	$(NINJA)
 	scripts/run-tests $(BUILD)
 

@@ -159,6 +159,17 @@ int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params
         call->method = m;
         if (!call->path)
                 call->path = xstrdup(m->path);
+        /*
+         * As upstream, the declared permission is checked before the parameters are
+         * verified (with the raw values filling ACL path placeholders), so a caller
+         * without the privilege learns nothing about valid parameters.
+         */
+        call->params = json_incref(raw_params ?: empty);
+        r = check_declared_permission(call);
+        json_decref(TAKE_PTR(call->params));
+        if (r < 0)
+                return r;
+
         call->params = api_check_object(m->parameters, false, raw_params ?: empty, "", errors);
         if (!call->params) {
                 call->error.status = 400;
@@ -166,10 +177,6 @@ int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params
                 call->error.errors = TAKE_PTR(errors);
                 return -EINVAL;
         }
-
-        r = check_declared_permission(call);
-        if (r < 0)
-                return r;
 
         r = m->handler(call, &data);
         if (r < 0) {

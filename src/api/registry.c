@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <pthread.h>
+
 #include "api/call.h"
 #include "api/json-util.h"
 #include "api/registry.h"
@@ -25,6 +27,33 @@ const ApiMethod *api_methods_next(const ApiMethod *prev) {
                 }
         }
         return NULL;
+}
+
+/* The path templates of every method, split into segments once: routing runs on every API request. */
+typedef struct Route {
+        const ApiMethod *method;
+        char **segs;
+} Route;
+
+static struct {
+        pthread_once_t once;
+        Route *routes;
+        size_t n_routes;
+} route_table = { .once = PTHREAD_ONCE_INIT };
+
+static void build_route_table(void) {
+        API_FOREACH_METHOD(m)
+                route_table.n_routes++;
+        route_table.routes = new0(Route, route_table.n_routes);
+        size_t i = 0;
+        API_FOREACH_METHOD(m)
+                route_table.routes[i++] = (Route) { m, strv_split(m->path, "/") };
+}
+
+static const Route *routes(size_t *ret_n) {
+        (void) pthread_once(&route_table.once, build_route_table);
+        *ret_n = route_table.n_routes;
+        return route_table.routes;
 }
 
 char *api_path_normalize(const char *path) {
@@ -106,15 +135,19 @@ int api_route(ApiHttpMethod http_method, const char *path, const ApiMethod **ret
         int best_score = -1;
         bool path_exists = false;
 
-        API_FOREACH_METHOD(m) {
-                _cleanup_strv_free_ char **tmpl = strv_split(m->path, "/");
-                int score = match_template(tmpl, segs, NULL);
+        size_t n;
+        const Route *table = routes(&n);
+        const Route *best_route = NULL;
+
+        for (size_t i = 0; i < n; i++) {
+                int score = match_template(table[i].segs, segs, NULL);
 
                 if (score < 0)
                         continue;
                 path_exists = true;
-                if (m->http_method == http_method && score > best_score) {
-                        best = m;
+                if (table[i].method->http_method == http_method && score > best_score) {
+                        best_route = &table[i];
+                        best = table[i].method;
                         best_score = score;
                 }
         }
@@ -133,10 +166,9 @@ int api_route(ApiHttpMethod http_method, const char *path, const ApiMethod **ret
                 return path_exists ? -EOPNOTSUPP : -ENOENT;
 
         if (ret_path_params) {
-                _cleanup_strv_free_ char **tmpl = strv_split(best->path, "/");
                 json_t *params = json_object();
 
-                (void) match_template(tmpl, segs, params);
+                (void) match_template(best_route->segs, segs, params);
                 *ret_path_params = params;
         }
         *ret_method = best;
@@ -149,8 +181,11 @@ char **api_children(const char *path) {
         char **children = new0(char *, 1);
         size_t depth = strv_length(segs);
 
-        API_FOREACH_METHOD(m) {
-                _cleanup_strv_free_ char **tmpl = strv_split(m->path, "/");
+        size_t n;
+        const Route *table = routes(&n);
+
+        for (size_t r = 0; r < n; r++) {
+                char **tmpl = table[r].segs;
                 bool match = strv_length(tmpl) > depth;
 
                 for (size_t i = 0; match && i < depth; i++)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "encode.h"
 
@@ -27,15 +28,27 @@ void percent_encode_text(StrBuf *out, const char *s, size_t len) {
 }
 
 void percent_decode(StrBuf *out, const char *s, size_t len) {
-        for (size_t i = 0; i < len; i++) {
-                int hi = i + 2 < len ? unhex(s[i + 1]) : -1;
-                int lo = i + 2 < len ? unhex(s[i + 2]) : -1;
+        size_t i = 0;
 
-                if (s[i] == '%' && hi >= 0 && lo >= 0) {
+        strbuf_grow(out, len);
+        while (i < len) {
+                const char *pct = memchr(s + i, '%', len - i);
+                size_t run = pct ? (size_t) (pct - (s + i)) : len - i;
+                int hi, lo;
+
+                strbuf_add(out, s + i, run); /* everything up to the next '%' as it is */
+                i += run;
+                if (i >= len)
+                        break;
+                hi = i + 2 < len ? unhex(s[i + 1]) : -1;
+                lo = i + 2 < len ? unhex(s[i + 2]) : -1;
+                if (hi >= 0 && lo >= 0) {
                         strbuf_addc(out, (char) (hi << 4 | lo));
-                        i += 2;
-                } else
-                        strbuf_addc(out, s[i]);
+                        i += 3;
+                } else {
+                        strbuf_addc(out, '%');
+                        i++;
+                }
         }
 }
 

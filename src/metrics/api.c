@@ -304,6 +304,11 @@ static int node_rrddata(ApiCall *call, json_t **ret) {
         if (r < 0)
                 return r;
         path = rrd_node_path(node_name());
+        /* Unlike upstream's error, a node pvestatd has not written history for yet simply has none. */
+        if (!file_exists(path)) {
+                *ret = json_array();
+                return 0;
+        }
         r = rrd_node_data(path, api_param_str(call, "timeframe"), api_param_str(call, "cf") ?: "AVERAGE",
                           time(NULL), ret, &err);
         if (r < 0)

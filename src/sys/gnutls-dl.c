@@ -8,13 +8,16 @@ DLSYM_FUNCTION(gnutls_certificate_set_x509_key);
 DLSYM_FUNCTION(gnutls_decode_rs_value);
 DLSYM_FUNCTION(gnutls_privkey_deinit);
 DLSYM_FUNCTION(gnutls_privkey_import_x509);
+DLSYM_FUNCTION(gnutls_privkey_import_x509_raw);
 DLSYM_FUNCTION(gnutls_privkey_init);
 DLSYM_FUNCTION(gnutls_privkey_sign_data);
 DLSYM_FUNCTION(gnutls_pubkey_deinit);
+DLSYM_FUNCTION(gnutls_pubkey_export2);
 DLSYM_FUNCTION(gnutls_pubkey_export_ecc_raw2);
 DLSYM_FUNCTION(gnutls_pubkey_export_rsa_raw2);
 DLSYM_FUNCTION(gnutls_pubkey_import_privkey);
 DLSYM_FUNCTION(gnutls_pubkey_init);
+DLSYM_FUNCTION(gnutls_pubkey_verify_data2);
 DLSYM_FUNCTION(gnutls_rnd);
 DLSYM_FUNCTION(gnutls_strerror);
 DLSYM_FUNCTION(gnutls_x509_crq_deinit);
@@ -80,13 +83,16 @@ int dlopen_gnutls(void) {
                                DLSYM_ARG(gnutls_decode_rs_value),
                                DLSYM_ARG(gnutls_privkey_deinit),
                                DLSYM_ARG(gnutls_privkey_import_x509),
+                               DLSYM_ARG(gnutls_privkey_import_x509_raw),
                                DLSYM_ARG(gnutls_privkey_init),
                                DLSYM_ARG(gnutls_privkey_sign_data),
                                DLSYM_ARG(gnutls_pubkey_deinit),
+                               DLSYM_ARG(gnutls_pubkey_export2),
                                DLSYM_ARG(gnutls_pubkey_export_ecc_raw2),
                                DLSYM_ARG(gnutls_pubkey_export_rsa_raw2),
                                DLSYM_ARG(gnutls_pubkey_import_privkey),
                                DLSYM_ARG(gnutls_pubkey_init),
+                               DLSYM_ARG(gnutls_pubkey_verify_data2),
                                DLSYM_ARG(gnutls_rnd),
                                DLSYM_ARG(gnutls_strerror),
                                DLSYM_ARG(gnutls_x509_crq_deinit),

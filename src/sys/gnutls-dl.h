@@ -4,7 +4,8 @@
 /*
  * GnuTLS, loaded with dlopen on first use (dlopen-util.h): linking it costs
  * every program about 2 ms at start-up for its global initialisation, and
- * only certificate and ACME work needs it. sys/x509.c is the only user.
+ * only certificate, ACME and ticket work needs it. sys/x509.c and
+ * access/ticket.c are its users.
  */
 
 #include <gnutls/abstract.h>
@@ -21,13 +22,16 @@ DLSYM_PROTOTYPE(gnutls_certificate_set_x509_key);
 DLSYM_PROTOTYPE(gnutls_decode_rs_value);
 DLSYM_PROTOTYPE(gnutls_privkey_deinit);
 DLSYM_PROTOTYPE(gnutls_privkey_import_x509);
+DLSYM_PROTOTYPE(gnutls_privkey_import_x509_raw);
 DLSYM_PROTOTYPE(gnutls_privkey_init);
 DLSYM_PROTOTYPE(gnutls_privkey_sign_data);
 DLSYM_PROTOTYPE(gnutls_pubkey_deinit);
+DLSYM_PROTOTYPE(gnutls_pubkey_export2);
 DLSYM_PROTOTYPE(gnutls_pubkey_export_ecc_raw2);
 DLSYM_PROTOTYPE(gnutls_pubkey_export_rsa_raw2);
 DLSYM_PROTOTYPE(gnutls_pubkey_import_privkey);
 DLSYM_PROTOTYPE(gnutls_pubkey_init);
+DLSYM_PROTOTYPE(gnutls_pubkey_verify_data2);
 DLSYM_PROTOTYPE(gnutls_rnd);
 DLSYM_PROTOTYPE(gnutls_strerror);
 DLSYM_PROTOTYPE(gnutls_x509_crq_deinit);

@@ -21,13 +21,21 @@ const env = { ...process.env, PVE_ROOT: root, PVE_NODENAME: node, PVE_LOG_LEVEL:
 let proxy, browser, base;
 const problems = [];
 
+// Commands of the server side run in pveproxy's network namespace.
+const serverNetns = process.env.PVEHOST_UI_SERVER_NETNS;
+const serverAddr = process.env.PVEHOST_UI_SERVER_ADDR ?? "127.0.0.1";
+
+function onServer(cmd, args) {
+        return serverNetns ? ["ip", ["netns", "exec", serverNetns, cmd, ...args]] : [cmd, args];
+}
+
 function pvesh(...args) {
-        return execFileSync(join(bin, "pvesh"), args, { env, encoding: "utf8" });
+        return execFileSync(...onServer(join(bin, "pvesh"), args), { env, encoding: "utf8" });
 }
 
 async function freePort() {
         return new Promise((resolve) => {
-                const s = net.createServer().listen(0, "127.0.0.1", () => {
+                const s = net.createServer().listen(0, () => {
                         const { port } = s.address();
                         s.close(() => resolve(port));
                 });
@@ -74,10 +82,10 @@ before(async () => {
         pvesh("create", "/access/users", "--userid", "admin@pve", "--password", password);
         pvesh("set", "/access/acl", "--path", "/", "--roles", "Administrator", "--users", "admin@pve");
         const port = await freePort();
-        base = `https://127.0.0.1:${port}`;
+        base = `https://${serverAddr}:${port}`;
         const log = join(root, "pveproxy.log");
         writeFileSync(log, "");
-        proxy = spawn(join(bin, "pveproxy"), ["start", "--foreground", "--listen", `127.0.0.1:${port}`],
+        proxy = spawn(...onServer(join(bin, "pveproxy"), ["start", "--foreground", "--listen", `${serverAddr}:${port}`]),
                 { env, stdio: ["ignore", "ignore", "pipe"] });
         proxy.stderr.on("data", (d) => writeFileSync(log, d, { flag: "a" }));
         await waitForServer(`${base}/`);
@@ -163,7 +171,7 @@ test("network: list, create a bridge, apply with confirm, task log", async (t) =
         await shot(page, "network-confirm");
         await apply.getByRole("button", { name: "Keep configuration" }).click();
         await apply.getByText("Network configuration applied and kept.").waitFor();
-        execFileSync("ip", ["link", "show", "vmbr1"]);  // the bridge exists in this namespace
+        execFileSync(...onServer("ip", ["link", "show", "vmbr1"]));  // the bridge exists in pveproxy's namespace
         await apply.getByRole("button", { name: "Show task log" }).click();
         const log = page.getByRole("dialog", { name: "Task log: network apply" });
         await log.getByText(/TASK OK/).waitFor({ timeout: 30000 });

@@ -55,6 +55,41 @@ char *json_scalar_to_string(const json_t *v) {
         }
 }
 
+/* A JSON string as JSON::XS writes it with utf8: '"', '\\' and control bytes escaped, UTF-8 kept. */
+static void dump_string(StrBuf *out, const char *s, size_t len) {
+        static const char hex[] = "0123456789abcdef";
+        size_t run = 0;
+
+        strbuf_addc(out, '"');
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char) s[i];
+                const char *esc = NULL;
+
+                if (c >= 0x20 && c != '"' && c != '\\')
+                        continue;
+                strbuf_add(out, s + run, i - run);
+                run = i + 1;
+                switch (c) {
+                case '"': esc = "\\\""; break;
+                case '\\': esc = "\\\\"; break;
+                case '\b': esc = "\\b"; break;
+                case '\f': esc = "\\f"; break;
+                case '\n': esc = "\\n"; break;
+                case '\r': esc = "\\r"; break;
+                case '\t': esc = "\\t"; break;
+                }
+                if (esc)
+                        strbuf_adds(out, esc);
+                else {
+                        strbuf_adds(out, "\\u00");
+                        strbuf_addc(out, hex[c >> 4]);
+                        strbuf_addc(out, hex[c & 15]);
+                }
+        }
+        strbuf_add(out, s + run, len - run);
+        strbuf_addc(out, '"');
+}
+
 static void dump_canonical(StrBuf *out, const json_t *v) {
         switch (json_typeof(v)) {
         case JSON_OBJECT: {
@@ -62,11 +97,9 @@ static void dump_canonical(StrBuf *out, const json_t *v) {
 
                 strbuf_addc(out, '{');
                 for (const char **k = keys; *k; k++) {
-                        _cleanup_json_ json_t *ks = json_string(*k);
-
                         if (k != keys)
                                 strbuf_addc(out, ',');
-                        dump_canonical(out, ks);
+                        dump_string(out, *k, strlen(*k));
                         strbuf_addc(out, ':');
                         dump_canonical(out, json_object_get(v, *k));
                 }
@@ -82,20 +115,25 @@ static void dump_canonical(StrBuf *out, const json_t *v) {
                 }
                 strbuf_addc(out, ']');
                 break;
+        case JSON_STRING:
+                dump_string(out, json_string_value(v), json_string_length(v));
+                break;
+        case JSON_INTEGER:
+                strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+                break;
         case JSON_REAL:
                 /* Perl's number format: 1e+20, 3e-07, 100 (jansson would write 1e20, 3e-7, 100.0). */
                 strbuf_addf(out, "%.15g", json_real_value(v));
                 break;
-        default: {
-                /* Strings (jansson's escaping is JSON::XS's), integers, true, false, null. */
-                char *s = json_dumps(v, JSON_ENCODE_ANY);
-
-                if (!s)
-                        oom();
-                strbuf_adds(out, s);
-                free(s);
+        case JSON_TRUE:
+                strbuf_adds(out, "true");
                 break;
-        }
+        case JSON_FALSE:
+                strbuf_adds(out, "false");
+                break;
+        case JSON_NULL:
+                strbuf_adds(out, "null");
+                break;
         }
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,9 +142,24 @@ static void sort_members(Member *m, size_t n) {
         }
 }
 
-static void dump_canonical(StrBuf *out, const json_t *v);
+/* Canonical JSON goes into buf; with f set, it is passed on to f in pieces of about FLUSH_SIZE. */
+typedef struct Dump {
+        StrBuf buf;
+        FILE *f;
+} Dump;
 
-static void dump_object(StrBuf *out, const json_t *v) {
+#define FLUSH_SIZE (64 * 1024)
+
+static void dump_flush(Dump *d, size_t at_least) {
+        if (d->f && d->buf.len >= at_least) {
+                fwrite(d->buf.buf, 1, d->buf.len, d->f);
+                strbuf_reset(&d->buf);
+        }
+}
+
+static void dump_canonical(Dump *d, const json_t *v);
+
+static void dump_object(Dump *d, const json_t *v) {
         Member stack[32], *m = stack;
         _cleanup_free_ Member *heap = NULL;
         size_t n = json_object_size(v), i = 0;
@@ -157,28 +173,32 @@ static void dump_object(StrBuf *out, const json_t *v) {
                 m[i++] = (Member) { k, value };
         sort_members(m, n);
 
-        strbuf_addc(out, '{');
+        strbuf_addc(&d->buf, '{');
         for (i = 0; i < n; i++) {
                 if (i > 0)
-                        strbuf_addc(out, ',');
-                dump_string(out, m[i].key, strlen(m[i].key));
-                strbuf_addc(out, ':');
-                dump_canonical(out, m[i].value);
+                        strbuf_addc(&d->buf, ',');
+                dump_string(&d->buf, m[i].key, strlen(m[i].key));
+                strbuf_addc(&d->buf, ':');
+                dump_canonical(d, m[i].value);
+                dump_flush(d, FLUSH_SIZE);
         }
-        strbuf_addc(out, '}');
+        strbuf_addc(&d->buf, '}');
 }
 
-static void dump_canonical(StrBuf *out, const json_t *v) {
+static void dump_canonical(Dump *d, const json_t *v) {
+        StrBuf *out = &d->buf;
+
         switch (json_typeof(v)) {
         case JSON_OBJECT:
-                dump_object(out, v);
+                dump_object(d, v);
                 break;
         case JSON_ARRAY:
                 strbuf_addc(out, '[');
                 for (size_t i = 0; i < json_array_size(v); i++) {
                         if (i > 0)
                                 strbuf_addc(out, ',');
-                        dump_canonical(out, json_array_get(v, i));
+                        dump_canonical(d, json_array_get(v, i));
+                        dump_flush(d, FLUSH_SIZE);
                 }
                 strbuf_addc(out, ']');
                 break;
@@ -205,8 +225,16 @@ static void dump_canonical(StrBuf *out, const json_t *v) {
 }
 
 char *json_dump_canonical(const json_t *v) {
-        StrBuf out = STRBUF_INIT;
+        Dump d = { .buf = STRBUF_INIT };
 
-        dump_canonical(&out, v);
-        return strbuf_detach(&out, NULL);
+        dump_canonical(&d, v);
+        return strbuf_detach(&d.buf, NULL);
+}
+
+void json_dump_canonical_file(const json_t *v, FILE *f) {
+        Dump d = { .buf = STRBUF_INIT, .f = f };
+
+        dump_canonical(&d, v);
+        dump_flush(&d, 0);
+        strbuf_release(&d.buf);
 }

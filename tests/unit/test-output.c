@@ -123,6 +123,26 @@ static void test_canonical_json(void **state) {
         assert_string_equal(got_big, want_big.buf);
 }
 
+/* Written to a stream in pieces, the text is the same as in one string. */
+static void test_canonical_json_file(void **state) {
+        _cleanup_json_ json_t *list = json_array();
+        _cleanup_free_ char *want = NULL, *got = NULL;
+        size_t got_len = 0;
+        FILE *f;
+
+        for (int i = 0; i < 10000; i++)
+                json_array_append_new(list, json_pack("{s:i,s:s,s:[s]}", "n", i, "name", "vmbr0.100", "l", "x\ty"));
+        want = json_dump_canonical(list);
+        assert_true(strlen(want) > 3 * 64 * 1024);
+
+        f = open_memstream(&got, &got_len);
+        assert_non_null(f);
+        json_dump_canonical_file(list, f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(got_len, strlen(want));
+        assert_string_equal(got, want);
+}
+
 /* ---- CLIFormatter fixtures ---------------------------------------------- */
 
 static ApiType type_from_string(const char *s) {
@@ -248,6 +268,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_renderers),
                 cmocka_unit_test(test_canonical_json),
+                cmocka_unit_test(test_canonical_json_file),
                 cmocka_unit_test(test_cliformatter_fixtures),
         };
 

@@ -296,10 +296,10 @@ static void table_add(Table *t, const char *key, void *value) {
 }
 
 typedef struct Line {
-        size_t offset, length; /* in the text, newline included */
+        size_t offset;         /* in the text; a line ends where the next begins (its newline included) */
         const char *word;      /* the line from its first word on, without trailing whitespace; NULL if blank */
-        size_t word_len;       /* length of the first word */
-        size_t rest_len;       /* length of the whole of word */
+        uint32_t word_len;     /* length of the first word */
+        uint32_t rest_len;     /* length of the whole of word */
         bool keyword;          /* starts a new top-level item */
 } Line;
 
@@ -307,13 +307,21 @@ typedef struct Parser {
         NetConfig *c;
         char *buf;             /* the text, each line NUL-terminated, without trailing whitespace */
         Line *lines;
-        size_t n_lines, allocated_lines;
+        size_t n_lines;
         int priority;          /* upstream's order counter: 1 is lo's, stanzas and raw lines count up */
         Table ifaces;          /* the interfaces by name; NetConfig.ifaces is sorted at the end */
         Table strings;         /* string values, shared by every attribute that has the same one */
         json_t *zero, *one;
+        json_t *families[3];   /* the "families" of a single stanza, by family_bit() order */
         char *error;
 } Parser;
+
+/* The text as lines is needed up to the end of parse_blocks(). */
+static void parser_lines_done(Parser *p) {
+        p->lines = mfree(p->lines);
+        p->buf = mfree(p->buf);
+        p->n_lines = 0;
+}
 
 static void parser_done(Parser *p) {
         for (size_t i = 0; i < p->strings.size; i++)
@@ -324,8 +332,9 @@ static void parser_done(Parser *p) {
         free(p->ifaces.values);
         json_decref(p->zero);
         json_decref(p->one);
-        free(p->lines);
-        free(p->buf);
+        for (size_t i = 0; i < ELEMENTSOF(p->families); i++)
+                json_decref(p->families[i]);
+        parser_lines_done(p);
 }
 
 /*
@@ -470,27 +479,40 @@ static int check_line(Parser *p, const char *s, size_t len) {
         return 0;
 }
 
+static size_t count_lines(const char *text, size_t len) {
+        size_t n = 0;
+
+        for (const char *t = text, *nl; (nl = memchr(t, '\n', len - (size_t) (t - text))); t = nl + 1)
+                n++;
+        return n + (len > 0 && text[len - 1] != '\n');
+}
+
 static int split_lines(Parser *p) {
-        const char *text = p->c->text;
-        size_t len = p->c->len, pos = 0;
+        NetConfig *c = p->c;
+        const char *text = c->text;
+        size_t len = c->len, pos = 0, n = count_lines(text, len);
         bool plain = text_is_plain(text, len);
 
         p->buf = xmalloc(len + 1);
         memcpy(p->buf, text, len);
         p->buf[len] = 0;
+        p->lines = xreallocarray(NULL, n + 1, sizeof(Line));
+        /* Room for the blocks at once: each has one line at least. Pages not used are never touched. */
+        c->allocated_blocks = n + 1;
+        c->blocks = xreallocarray(NULL, c->allocated_blocks, sizeof(NetBlock));
 
         while (pos < len) {
                 const char *nl = memchr(text + pos, '\n', len - pos);
                 size_t end = nl ? (size_t) (nl - text) + 1 : len, clen = (nl ? end - 1 : end) - pos;
                 char *content = p->buf + pos;
-                Line *l;
+                Line *l = &p->lines[p->n_lines++];
                 int r;
 
-                p->lines = grow(p->lines, p->n_lines, &p->allocated_lines, sizeof(Line));
-                l = &p->lines[p->n_lines++];
-                *l = (Line) { .offset = pos, .length = end - pos };
+                *l = (Line) { .offset = pos };
                 pos = end;
 
+                if (clen > UINT32_MAX)
+                        return parse_error(p, p->n_lines - 1, "line too long");
                 if (!plain) {
                         r = check_line(p, content, clen);
                         if (r < 0)
@@ -509,16 +531,17 @@ static int split_lines(Parser *p) {
                 if (!*l->word)
                         l->word = NULL;
                 else {
-                        l->word_len = strcspn(l->word, WHITESPACE);
-                        l->rest_len = clen - (size_t) (l->word - content);
+                        l->word_len = (uint32_t) strcspn(l->word, WHITESPACE);
+                        l->rest_len = (uint32_t) (clen - (size_t) (l->word - content));
                         l->keyword = line_is_keyword(l);
                 }
         }
         return 0;
 }
 
+/* Where line i ends in the text, after its newline. */
 static size_t line_end(const Parser *p, size_t i) {
-        return p->lines[i].offset + p->lines[i].length;
+        return i + 1 < p->n_lines ? p->lines[i + 1].offset : p->c->len;
 }
 
 static NetBlock *add_block(Parser *p, NetBlockKind kind, size_t first, size_t last) {
@@ -530,7 +553,7 @@ static NetBlock *add_block(Parser *p, NetBlockKind kind, size_t first, size_t la
         *b = (NetBlock) {
                 .kind = kind,
                 .offset = p->lines[first].offset,
-                .length = p->lines[last].offset + p->lines[last].length - p->lines[first].offset,
+                .length = line_end(p, last) - p->lines[first].offset,
                 .line = (unsigned) first + 1,
         };
         return b;
@@ -793,6 +816,21 @@ static unsigned family_bit(const char *family) {
         return !family ? 1 : streq(family, "inet") ? 2 : 4;
 }
 
+static json_t *family_value(Parser *p, const char *family) {
+        return family ? string_value(p, family, strlen(family)) : json_null();
+}
+
+/* The "families" list of one family, shared by the interfaces that have just that one. */
+static json_t *single_family(Parser *p, const char *family) {
+        json_t **f = &p->families[__builtin_ctz(family_bit(family))];
+
+        if (!*f) {
+                *f = json_array();
+                json_array_append_new(*f, family_value(p, family));
+        }
+        return *f;
+}
+
 static void family_done(Family *f) {
         strbuf_release(&f->comments);
         json_decref(f->options);
@@ -824,11 +862,13 @@ static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, s
         if (!json_object_get(d->attrs, "priority"))
                 json_object_set_new_nocheck(d->attrs, "priority", json_integer(p->priority++));
         families = json_object_get(d->attrs, "families");
-        if (!families) {
-                families = json_array();
+        if (families) {
+                /* A second stanza: a list of its own (the first one may be shared). */
+                families = json_copy(families);
+                json_array_append_new(families, family_value(p, family));
                 json_object_set_new_nocheck(d->attrs, "families", families);
-        }
-        json_array_append_new(families, family ? string_value(p, family, strlen(family)) : json_null());
+        } else
+                json_object_set_nocheck(d->attrs, "families", single_family(p, family));
 
         /* The stanza's own lines: up to its last option, then the comments right after it. */
         for (size_t i = first + 1; i < end; i++) {
@@ -1140,12 +1180,8 @@ static void finish_iface(Parser *p, NetIface *d) {
                 set_str(p, d, "comments", all);
                 json_object_del(d->attrs, "comments6");
         }
-        if (!json_object_get(d->attrs, "families")) {
-                json_t *families = json_array();
-
-                json_array_append_new(families, string_value(p, "inet", STRLEN("inet")));
-                json_object_set_new_nocheck(d->attrs, "families", families);
-        }
+        if (!json_object_get(d->attrs, "families"))
+                json_object_set_nocheck(d->attrs, "families", single_family(p, "inet"));
 }
 
 static void finish(Parser *p) {
@@ -1212,6 +1248,7 @@ int net_config_parse(const char *filename, const char *text, size_t len, const N
         r = split_lines(&p);
         if (r >= 0)
                 r = parse_blocks(&p);
+        parser_lines_done(&p);
         if (r < 0) {
                 *reterr = TAKE_PTR(p.error);
                 return r;

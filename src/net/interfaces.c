@@ -39,10 +39,8 @@ const char *net_attr_str(const NetIface *i, const char *key) {
         return json_object_get_string(i->attrs, key);
 }
 
-bool net_attr_true(const NetIface *i, const char *key) {
-        json_t *v = json_object_get(i->attrs, key);
-
-        /* Perl truth: undef, "", "0" and 0 are false. */
+/* Perl truth: undef, "", "0" and 0 are false. */
+static bool value_true(const json_t *v) {
         if (!v || json_is_null(v) || json_is_false(v))
                 return false;
         if (json_is_string(v))
@@ -52,6 +50,10 @@ bool net_attr_true(const NetIface *i, const char *key) {
         if (json_is_real(v))
                 return json_real_value(v) != 0;
         return true;
+}
+
+bool net_attr_true(const NetIface *i, const char *key) {
+        return value_true(json_object_get(i->attrs, key));
 }
 
 static bool all_digits(const char *s) {
@@ -1139,11 +1141,12 @@ static void detect_type(Parser *p, NetIface *d) {
 static void map_cidr(Parser *p, NetIface *d, bool v6) {
         const char *ak = v6 ? "address6" : "address", *nk = v6 ? "netmask6" : "netmask", *ck = v6 ? "cidr6" : "cidr";
         json_t *address = json_object_get(d->attrs, ak);
-        const char *addr = json_string_value(address), *mask = net_attr_str(d, nk), *slash;
+        const char *addr = json_string_value(address), *mask, *slash;
         _cleanup_free_ char *cidr = NULL;
 
-        if (!net_attr_true(d, ak))
+        if (!value_true(address))
                 return;
+        mask = net_attr_str(d, nk);
         slash = strrchr(addr, '/');
         if (slash && all_digits(slash + 1)) {
                 /* The cidr is the address as written (kept alive by it); the address loses the prefix length. */

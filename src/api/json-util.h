@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "basic/macro.h"
 
@@ -23,3 +24,5 @@ const char **json_object_sorted_keys(const json_t *obj);
 char *json_scalar_to_string(const json_t *v);
 /* Compact canonical JSON (sorted keys, reals as Perl prints them), as upstream's to_json(canonical => 1). */
 char *json_dump_canonical(const json_t *v);
+/* The same written to f as it is produced, without holding all of it in memory; errors show in ferror(f). */
+void json_dump_canonical_file(const json_t *v, FILE *f);

@@ -584,11 +584,10 @@ void output_print_result(FILE *f, const json_t *data, const ApiSchema *returns, 
         }
 
         switch (o->format) {
-        case OUTPUT_JSON: {
-                _cleanup_free_ char *s = json_dump_canonical(data ?: json_null());
-                fprintf(f, "%s\n", s);
+        case OUTPUT_JSON:
+                json_dump_canonical_file(data ?: json_null(), f);
+                fputc('\n', f);
                 break;
-        }
         case OUTPUT_JSON_PRETTY:
                 output_json_pretty(f, data ?: json_null());
                 break;

@@ -32,13 +32,18 @@ int loop_write(int fd, const void *data, size_t len) {
 
 int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_len) {
         _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
+        struct stat st;
 
         if (max_size == 0)
                 max_size = READ_FULL_DEFAULT_MAX;
+        /* A regular file is read into a buffer of its size (plus room to see the end), not grown piece by piece. */
+        if (fstat(fd, &st) >= 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t) st.st_size <= max_size)
+                strbuf_grow(&sb, (size_t) st.st_size + 1);
         for (;;) {
                 ssize_t n;
 
-                strbuf_grow(&sb, 16384);
+                if (sb.len + 1 >= sb.alloc)
+                        strbuf_grow(&sb, 16384);
                 n = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
                 if (n < 0) {
                         if (errno == EINTR)

@@ -34,7 +34,7 @@ char *strbuf_detach(StrBuf *sb, size_t *ret_len) {
         return s;
 }
 
-void strbuf_grow(StrBuf *sb, size_t extra) {
+void strbuf_grow_alloc(StrBuf *sb, size_t extra) {
         size_t need;
 
         if (extra > SIZE_MAX - sb->len - 1)
@@ -65,25 +65,6 @@ void strbuf_setlen(StrBuf *sb, size_t len) {
                 strbuf_grow(sb, len - sb->len);
         sb->len = len;
         sb->buf[len] = 0;
-}
-
-void strbuf_add(StrBuf *sb, const void *data, size_t len) {
-        if (len == 0)
-                return;
-        strbuf_grow(sb, len);
-        memcpy(sb->buf + sb->len, data, len);
-        sb->len += len;
-        sb->buf[sb->len] = 0;
-}
-
-void strbuf_adds(StrBuf *sb, const char *s) {
-        strbuf_add(sb, s, strlen(s));
-}
-
-void strbuf_addc(StrBuf *sb, char c) {
-        strbuf_grow(sb, 1);
-        sb->buf[sb->len++] = c;
-        sb->buf[sb->len] = 0;
 }
 
 void strbuf_addchars(StrBuf *sb, char c, size_t count) {

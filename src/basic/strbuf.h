@@ -19,6 +19,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "macro.h"
 
@@ -37,17 +38,40 @@ void strbuf_release(StrBuf *sb);
 /* Returns the content as a malloc'd string and resets sb; *ret_len may be NULL. */
 char *strbuf_detach(StrBuf *sb, size_t *ret_len);
 
+/* The out-of-line part of strbuf_grow(): reallocates for extra more bytes plus the NUL. */
+void strbuf_grow_alloc(StrBuf *sb, size_t extra);
+
 /* Makes room for at least extra more bytes plus the terminating NUL. */
-void strbuf_grow(StrBuf *sb, size_t extra);
+static inline void strbuf_grow(StrBuf *sb, size_t extra) {
+        if (_unlikely_(extra >= sb->alloc - sb->len))
+                strbuf_grow_alloc(sb, extra);
+}
 /* Truncates (or extends within the allocation) to len bytes. */
 void strbuf_setlen(StrBuf *sb, size_t len);
 static inline void strbuf_reset(StrBuf *sb) {
         strbuf_setlen(sb, 0);
 }
 
-void strbuf_add(StrBuf *sb, const void *data, size_t len);
-void strbuf_adds(StrBuf *sb, const char *s);
-void strbuf_addc(StrBuf *sb, char c);
+/* The appends are inline: text output is built from many small pieces, mostly with room to spare. */
+static inline void strbuf_add(StrBuf *sb, const void *data, size_t len) {
+        if (len == 0)
+                return;
+        strbuf_grow(sb, len);
+        memcpy(sb->buf + sb->len, data, len);
+        sb->len += len;
+        sb->buf[sb->len] = 0;
+}
+
+static inline void strbuf_adds(StrBuf *sb, const char *s) {
+        strbuf_add(sb, s, strlen(s));
+}
+
+static inline void strbuf_addc(StrBuf *sb, char c) {
+        strbuf_grow(sb, 1);
+        sb->buf[sb->len++] = c;
+        sb->buf[sb->len] = 0;
+}
+
 /* Appends c count times. */
 void strbuf_addchars(StrBuf *sb, char c, size_t count);
 void strbuf_addf(StrBuf *sb, const char *fmt, ...) _printf_(2, 3);

@@ -261,7 +261,8 @@ static int load_pending(ApiCall *call, NetConfig **ret) {
 static json_t *iface_to_json(NetIface *i) {
         json_t *o = json_incref(i->attrs);
 
-        json_object_set_new(o, "iface", json_string(i->name));
+        /* Names of a parsed configuration are checked UTF-8 already. */
+        json_object_set_new_nocheck(o, "iface", json_stringn_nocheck(i->name, strlen(i->name)));
         return o;
 }
 

@@ -117,7 +117,8 @@ static int roll_back_failed(Task *t, const NetRollback *rb, int error, char **re
 int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
         _cleanup_(net_rollback_done) NetRollback rb = { .timeout = o->rollback_timeout };
-        _cleanup_(net_config_freep) NetConfig *old = NULL, *new = NULL;
+        _cleanup_(net_config_freep) NetConfig *old_parsed = NULL, *new = NULL;
+        const NetConfig *old = NULL;
         _cleanup_(net_target_done) NetTarget target = {};
         _cleanup_(netdev_list_done) NetDevList devs = {};
         _cleanup_strv_free_ char **changed = NULL;
@@ -159,11 +160,15 @@ int net_apply_pending(const NetApplyOptions *o, Task *t, char **reterr) {
         r = net_files_load_with(rb.pending_text ? NET_INTERFACES_NEW_FILE : NET_INTERFACES_FILE, &devs, &new, reterr);
         if (r < 0)
                 return r;
-        if (rb.old_text && net_files_load_with(NET_INTERFACES_FILE, &devs, &old, &err) < 0) {
-                /* Without the previous configuration nothing is taken away; the new one is applied all the same. */
-                task_warn(t, "previous configuration not understood, nothing of it is removed: %s", err);
-                err = mfree(err);
-        }
+        if (rb.old_text && rb.pending_text && !streq(rb.old_text, rb.pending_text)) {
+                if (net_files_load_with(NET_INTERFACES_FILE, &devs, &old_parsed, &err) < 0) {
+                        /* Without the previous configuration nothing is taken away; the new one is applied all the same. */
+                        task_warn(t, "previous configuration not understood, nothing of it is removed: %s", err);
+                        err = mfree(err);
+                }
+                old = old_parsed;
+        } else if (rb.old_text)
+                old = new; /* the same text (or no pending one): the same configuration, parsed once */
         r = net_target_from_config(new, old, &target, reterr);
         if (r < 0)
                 return r;

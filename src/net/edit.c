@@ -355,7 +355,8 @@ static void families_remove(json_t *families, const char *family) {
  */
 static void update_family(NetIface *i, const char *family, const char *suffix) {
         _cleanup_free_ char *ak = xasprintf("address%s", suffix), *mk = xasprintf("method%s", suffix);
-        json_t *families = json_object_get(i->attrs, "families");
+        /* Changed as a copy: the parser shares lists between interfaces (see NetIface). */
+        _cleanup_json_ json_t *families = json_copy(json_object_get(i->attrs, "families"));
         bool typeless = families_contain(families, NULL);
 
         if (net_attr_true(i, ak)) {
@@ -367,6 +368,8 @@ static void update_family(NetIface *i, const char *family, const char *suffix) {
                 if (json_array_size(families) > 1)
                         families_remove(families, family);
         }
+        if (families)
+                json_object_set(i->attrs, "families", families);
 }
 
 int net_iface_update(NetConfig *c, const char *name, const json_t *params, const char *delete, char **ret_param,

@@ -6,6 +6,8 @@
  * the lossless merge of rendered interfaces into the original text.
  */
 
+#include <assert.h>
+
 #include "api/json-util.h"
 #include "basic/alloc.h"
 #include "basic/strbuf.h"
@@ -34,8 +36,7 @@ static const char *const ovs_bond_modes[] = {
 /* ---- rendering one interface --------------------------------------------- */
 
 char **net_iface_address_values(const NetIface *i, bool v6) {
-        const char *suffix = v6 ? "6" : "";
-        _cleanup_free_ char *ak = xasprintf("address%s", suffix), *nk = xasprintf("netmask%s", suffix);
+        const char *ak = v6 ? "address6" : "address", *nk = v6 ? "netmask6" : "netmask";
         const char *addr = net_attr_str(i, ak), *mask = net_attr_str(i, nk), *slash;
         char **l = NULL;
 
@@ -57,12 +58,53 @@ char **net_iface_address_values(const NetIface *i, bool v6) {
         return l;
 }
 
+/* Keys written already (or not to be written) by the part of the stanza that knows them. */
+typedef struct Done {
+        const char *keys[16];
+        size_t n;
+} Done;
+
+static void done_add(Done *done, const char *key) {
+        assert(done->n < ELEMENTSOF(done->keys));
+        done->keys[done->n++] = key;
+}
+
+static int compare_str(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+static bool is_done(const Done *done, const char *key) {
+        /* The keys of the stanza header, addresses and bookkeeping, sorted. */
+        static const char *const always[] = {
+                "active", "address", "address6", "autostart", "broadcast", "broadcast6", "cidr", "cidr6",
+                "comments", "comments6", "exists", "families", "gateway", "gateway6", "method", "method6",
+                "netmask", "netmask6", "options", "options6", "priority", "type",
+        };
+
+        if (bsearch(&key, always, ELEMENTSOF(always), sizeof(always[0]), compare_str))
+                return true;
+        for (size_t i = 0; i < done->n; i++)
+                if (streq(done->keys[i], key))
+                        return true;
+        return false;
+}
+
 typedef struct Render {
         const NetIface *iface;
-        json_t *d;       /* a private copy of the attributes, changed as upstream's writer changes them */
+        json_t *d;       /* the attributes; a private copy once upstream's writer changes them (owned) */
+        bool owned;
         StrBuf *out;
         char **error;
 } Render;
+
+/* The attributes, to be changed: copied first (one level; the values themselves are only replaced). */
+static json_t *render_writable(Render *r) {
+        if (!r->owned) {
+                r->d = json_copy(r->d);
+                r->owned = true;
+        }
+        return r->d;
+}
 
 static const char *d_str(const Render *r, const char *key) {
         return json_object_get_string(r->d, key);
@@ -81,13 +123,17 @@ static char *d_text(const Render *r, const char *key) {
 }
 
 static void add_line(Render *r, const char *key, const char *value) {
-        strbuf_addf(r->out, "\t%s %s\n", key, value);
+        strbuf_addc(r->out, '\t');
+        strbuf_adds(r->out, key);
+        strbuf_addc(r->out, ' ');
+        strbuf_adds(r->out, value);
+        strbuf_addc(r->out, '\n');
 }
 
-static void add_addr(Render *r, const char *suffix) {
+static void add_addr(Render *r, bool v6) {
         _cleanup_strv_free_ char **addrs = net_iface_address_values(
-                &(NetIface) { .attrs = r->d, .extra_addresses = r->iface->extra_addresses }, streq(suffix, "6"));
-        _cleanup_free_ char *bk = xasprintf("broadcast%s", suffix), *gk = xasprintf("gateway%s", suffix);
+                &(NetIface) { .attrs = r->d, .extra_addresses = r->iface->extra_addresses }, v6);
+        const char *bk = v6 ? "broadcast6" : "broadcast", *gk = v6 ? "gateway6" : "gateway";
 
         STRV_FOREACH(a, addrs)
                 add_line(r, "address", *a);
@@ -176,8 +222,8 @@ int net_iface_ovs_options(const NetIface *i, char **ret, char **reterr) {
         return 0;
 }
 
-static int render_type_block(Render *r, const char *name, const char *type, json_t *done, StrBuf *prefix) {
-#define DONE(k) json_object_set_new(done, (k), json_true())
+static int render_type_block(Render *r, const char *name, const char *type, Done *done, StrBuf *prefix) {
+#define DONE(k) done_add(done, (k))
         if (streq(type, "bridge")) {
                 _cleanup_free_ char *ports = normalize_list(d_str(r, "bridge_ports")), *fd = d_text(r, "bridge_fd");
                 const char *stp = d_str(r, "bridge_stp") ?: "off";
@@ -262,7 +308,7 @@ static int render_type_block(Render *r, const char *name, const char *type, json
                 DONE("ovs_type"), DONE("ovs_ports"), DONE("mtu");
         } else if (strv_contains(STRV_MAKE("OVSPort", "OVSIntPort", "OVSBond"), type)) {
                 const char *bridge;
-                int k = fold_ovs_options(r->d, type, r->error);
+                int k = fold_ovs_options(render_writable(r), type, r->error);
 
                 if (k < 0)
                         return k;
@@ -291,15 +337,16 @@ static int render_type_block(Render *r, const char *name, const char *type, json
         return 0;
 }
 
-static void render_other_settings(Render *r, json_t *done) {
+static void render_other_settings(Render *r, const Done *done) {
         _cleanup_free_ const char **keys = json_object_sorted_keys(r->d);
 
         for (const char **k = keys; *k; k++) {
-                json_t *v = json_object_get(r->d, *k), *e;
+                json_t *v, *e;
                 size_t i;
 
-                if (json_object_get(done, *k) || !d_true(r, *k))
+                if (is_done(done, *k) || !d_true(r, *k))
                         continue;
+                v = json_object_get(r->d, *k);
                 if (json_is_array(v)) {
                         json_array_foreach(v, i, e) {
                                 _cleanup_free_ char *t = json_scalar_to_string(e);
@@ -312,35 +359,40 @@ static void render_other_settings(Render *r, json_t *done) {
         }
 }
 
-static void render_options_comments(Render *r, const char *suffix) {
-        _cleanup_free_ char *ok = xasprintf("options%s", suffix), *ck = xasprintf("comments%s", suffix);
-        _cleanup_strv_free_ char **lines = NULL;
-        json_t *opts = json_object_get(r->d, ok), *v;
+static void render_options_comments(Render *r, bool v6) {
+        json_t *opts = json_object_get(r->d, v6 ? "options6" : "options"), *v;
+        const char *comments = d_str(r, v6 ? "comments6" : "comments");
         size_t i;
 
-        json_array_foreach(opts, i, v)
-                strbuf_addf(r->out, "\t%s\n", json_string_value(v));
-        /* Comments: one "#text" line each, the text as parsed (a leading space stays). */
-        lines = strv_split(d_str(r, ck), "\n");
-        STRV_FOREACH(l, lines)
-                strbuf_addf(r->out, "#%s\n", *l);
+        json_array_foreach(opts, i, v) {
+                strbuf_addc(r->out, '\t');
+                strbuf_adds(r->out, json_string_value(v));
+                strbuf_addc(r->out, '\n');
+        }
+        /* Comments: one "#text" line each, the text as parsed (a leading space stays); no empty ones. */
+        for (const char *c = comments; c && *c; c += strspn(c, "\n")) {
+                size_t n = strcspn(c, "\n");
+
+                if (n == 0)
+                        continue;
+                strbuf_addc(r->out, '#');
+                strbuf_add(r->out, c, n);
+                strbuf_addc(r->out, '\n');
+                c += n;
+        }
 }
 
 static int render_family(Render *r, json_t *family, bool first) {
-        static const char *const done_keys[] = {
-                "type", "priority", "method", "active", "exists", "comments", "autostart", "options", "address",
-                "netmask", "gateway", "broadcast", "method6", "families", "options6", "comments6", "address6",
-                "netmask6", "gateway6", "broadcast6", "cidr", "cidr6", NULL,
-        };
-        _cleanup_json_ json_t *done = json_object();
+        Done done = {};
         _cleanup_strbuf_ StrBuf prefix = STRBUF_INIT, body = STRBUF_INIT;
-        const char *fam = json_string_value(family), *suffix = !fam ? NULL : streq(fam, "inet6") ? "6" : "";
+        const char *fam = json_string_value(family);
         const char *name = r->iface->name, *type = d_str(r, "type") ?: "unknown";
+        bool v6 = fam && streq(fam, "inet6");
         StrBuf *out = r->out;
         int ret = 0;
 
         if (fam) {
-                _cleanup_free_ char *mk = xasprintf("method%s", suffix);
+                const char *mk = v6 ? "method6" : "method";
 
                 if (!d_true(r, mk))
                         return 0;
@@ -350,24 +402,22 @@ static int render_family(Render *r, json_t *family, bool first) {
 
         r->out = &body;
         if (fam)
-                add_addr(r, suffix);
+                add_addr(r, v6);
         else {
-                add_addr(r, "");
-                add_addr(r, "6");
+                add_addr(r, false);
+                add_addr(r, true);
         }
-        for (const char *const *k = done_keys; *k; k++)
-                json_object_set_new(done, *k, json_true());
         if (first) {
-                ret = render_type_block(r, name, type, done, &prefix);
+                ret = render_type_block(r, name, type, &done, &prefix);
                 if (ret >= 0)
-                        render_other_settings(r, done);
+                        render_other_settings(r, &done);
         }
         if (ret >= 0) {
                 if (fam)
-                        render_options_comments(r, suffix);
+                        render_options_comments(r, v6);
                 else {
-                        render_options_comments(r, "");
-                        render_options_comments(r, "6");
+                        render_options_comments(r, false);
+                        render_options_comments(r, true);
                 }
                 strbuf_addc(&body, '\n');
                 strbuf_add(out, prefix.buf, prefix.len);
@@ -378,29 +428,45 @@ static int render_family(Render *r, json_t *family, bool first) {
 }
 
 int net_iface_render(const NetIface *i, StrBuf *out, char **reterr) {
-        _cleanup_json_ json_t *d = json_deep_copy(i->attrs);
-        Render r = { .iface = i, .d = d, .out = out, .error = reterr };
-        json_t *families = json_object_get(d, "families"), *f;
+        Render r = { .iface = i, .d = i->attrs, .out = out, .error = reterr };
+        json_t *families = json_object_get(i->attrs, "families"), *f;
         size_t k;
-        int ret;
+        int ret = 0;
 
         if (net_attr_true(i, "autostart"))
                 strbuf_addf(out, "%s %s\n", i->hotplug ? "allow-hotplug" : "auto", i->name);
 
         /* With inet6 as the only family, the comments go to its stanza. */
-        if (json_array_size(families) == 1 && streq_ptr(json_string_value(json_array_get(families, 0)), "inet6")) {
-                json_t *c = json_object_get(d, "comments");
+        if (json_array_size(families) == 1 && streq_ptr(json_string_value(json_array_get(families, 0)), "inet6") &&
+            json_object_get(i->attrs, "comments")) {
+                json_t *d = render_writable(&r);
 
-                if (c)
-                        json_object_set(d, "comments6", c);
+                json_object_set(d, "comments6", json_object_get(d, "comments"));
                 json_object_del(d, "comments");
         }
         json_array_foreach(families, k, f) {
                 ret = render_family(&r, f, k == 0);
                 if (ret < 0)
-                        return ret;
+                        break;
         }
-        return 0;
+        if (r.owned)
+                json_decref(r.d);
+        return ret;
+}
+
+/* The same inputs of net_iface_render(), so the same text: no need to render both to compare them. */
+static bool iface_same(const NetIface *a, const NetIface *b) {
+        size_t n;
+
+        if (!a || !b || !streq(a->name, b->name) || a->hotplug != b->hotplug)
+                return false;
+        n = strv_length(a->extra_addresses);
+        if (n != strv_length(b->extra_addresses))
+                return false;
+        for (size_t k = 0; k < n; k++)
+                if (!streq(a->extra_addresses[k], b->extra_addresses[k]))
+                        return false;
+        return json_equal(a->attrs, b->attrs);
 }
 
 static char *render_or_null(const NetConfig *c, const char *name) {
@@ -424,6 +490,8 @@ char **net_config_changed(const NetConfig *a, const NetConfig *b) {
                         _cleanup_free_ char *x = NULL, *y = NULL;
 
                         if (strv_contains(changed, name))
+                                continue;
+                        if (a && b && iface_same(net_config_find(a, name), net_config_find(b, name)))
                                 continue;
                         x = render_or_null(a, name);
                         y = render_or_null(b, name);
@@ -555,7 +623,7 @@ static int merge_prepare(Merge *m, char **reterr) {
                 _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
 
                 compute_key(c, e);
-                if (e->first < 0)
+                if (e->first < 0 || iface_same(was, e->iface))
                         continue;
                 e->changed = !was || net_iface_render(was, &sb, &ignored) < 0 || !streq(sb.buf, e->render);
         }

@@ -39,10 +39,8 @@ const char *net_attr_str(const NetIface *i, const char *key) {
         return json_object_get_string(i->attrs, key);
 }
 
-bool net_attr_true(const NetIface *i, const char *key) {
-        json_t *v = json_object_get(i->attrs, key);
-
-        /* Perl truth: undef, "", "0" and 0 are false. */
+/* Perl truth: undef, "", "0" and 0 are false. */
+static bool value_true(const json_t *v) {
         if (!v || json_is_null(v) || json_is_false(v))
                 return false;
         if (json_is_string(v))
@@ -52,6 +50,10 @@ bool net_attr_true(const NetIface *i, const char *key) {
         if (json_is_real(v))
                 return json_real_value(v) != 0;
         return true;
+}
+
+bool net_attr_true(const NetIface *i, const char *key) {
+        return value_true(json_object_get(i->attrs, key));
 }
 
 static bool all_digits(const char *s) {
@@ -215,10 +217,6 @@ int net_config_rename(NetConfig *c, const char *old, const char *new) {
         return 0;
 }
 
-static NetIface *iface_get(NetConfig *c, const char *name) {
-        return net_config_find(c, name) ?: net_config_add(c, name, NULL);
-}
-
 NetConfig *net_config_free(NetConfig *c) {
         if (!c)
                 return NULL;
@@ -238,22 +236,161 @@ NetConfig *net_config_free(NetConfig *c) {
         return NULL;
 }
 
-/* ---- lines --------------------------------------------------------------- */
+/* ---- parser state --------------------------------------------------------- */
+
+/*
+ * A table keyed by strings that belong to its values, for the parser's
+ * lookups: open addressing, linear probing, at most half full.
+ */
+typedef struct Table {
+        const char **keys;
+        void **values;
+        size_t size, n; /* size is 0 or a power of two */
+} Table;
+
+static size_t hash_bytes(const char *s, size_t len) {
+        uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a */
+
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ (unsigned char) s[i]) * UINT64_C(1099511628211);
+        return (size_t) h;
+}
+
+/* The slot of key (len bytes, NUL-free): where it is, or the free slot where it would go. */
+static size_t table_slot(const Table *t, const char *key, size_t len) {
+        size_t mask = t->size - 1;
+
+        for (size_t i = hash_bytes(key, len) & mask;; i = (i + 1) & mask)
+                if (!t->keys[i] || (strneq(t->keys[i], key, len) && t->keys[i][len] == 0))
+                        return i;
+}
+
+static void *table_get(const Table *t, const char *key, size_t len) {
+        return t->size > 0 ? t->values[table_slot(t, key, len)] : NULL;
+}
+
+/* Adds a key that is not in the table yet. */
+static void table_add(Table *t, const char *key, void *value) {
+        size_t slot;
+
+        if (2 * (t->n + 1) > t->size) {
+                Table bigger = {
+                        .size = MAX(t->size * 2, (size_t) 64),
+                        .n = t->n,
+                };
+
+                bigger.keys = new0(const char *, bigger.size);
+                bigger.values = new0(void *, bigger.size);
+                for (size_t i = 0; i < t->size; i++)
+                        if (t->keys[i]) {
+                                slot = table_slot(&bigger, t->keys[i], strlen(t->keys[i]));
+                                bigger.keys[slot] = t->keys[i];
+                                bigger.values[slot] = t->values[i];
+                        }
+                free(t->keys);
+                free(t->values);
+                *t = bigger;
+        }
+        slot = table_slot(t, key, strlen(key));
+        t->keys[slot] = key;
+        t->values[slot] = value;
+        t->n++;
+}
 
 typedef struct Line {
-        size_t offset, length; /* in the text, newline included */
-        char *content;         /* without newline and trailing whitespace */
-        const char *word;      /* first word, within content (NULL for blank lines) */
-        size_t word_len;
+        size_t offset;         /* in the text; a line ends where the next begins (its newline included) */
+        const char *word;      /* the line from its first word on, without trailing whitespace; NULL if blank */
+        uint32_t word_len;     /* length of the first word */
+        uint32_t rest_len;     /* length of the whole of word */
+        bool keyword;          /* starts a new top-level item */
 } Line;
 
 typedef struct Parser {
         NetConfig *c;
+        char *buf;             /* the text, each line NUL-terminated, without trailing whitespace */
         Line *lines;
-        size_t n_lines, allocated_lines;
+        size_t n_lines;
         int priority;          /* upstream's order counter: 1 is lo's, stanzas and raw lines count up */
+        Table ifaces;          /* the interfaces by name; NetConfig.ifaces is sorted at the end */
+        Table strings;         /* string values, shared by every attribute that has the same one */
+        json_t *zero, *one;
+        json_t *families[3];   /* the "families" of a single stanza, by family_bit() order */
         char *error;
 } Parser;
+
+/* The text as lines is needed up to the end of parse_blocks(). */
+static void parser_lines_done(Parser *p) {
+        p->lines = mfree(p->lines);
+        p->buf = mfree(p->buf);
+        p->n_lines = 0;
+}
+
+static void parser_done(Parser *p) {
+        for (size_t i = 0; i < p->strings.size; i++)
+                json_decref(p->strings.values[i]);
+        free(p->strings.keys);
+        free(p->strings.values);
+        free(p->ifaces.keys);
+        free(p->ifaces.values);
+        json_decref(p->zero);
+        json_decref(p->one);
+        for (size_t i = 0; i < ELEMENTSOF(p->families); i++)
+                json_decref(p->families[i]);
+        parser_lines_done(p);
+}
+
+/*
+ * A JSON string of the len bytes at s (checked UTF-8). Attribute values
+ * repeat a lot ("manual", "inet", parent names, netmasks): each distinct
+ * one is made once and shared (jansson scalars are never changed in place).
+ */
+static json_t *string_value(Parser *p, const char *s, size_t len) {
+        json_t *v = table_get(&p->strings, s, len);
+
+        if (!v) {
+                v = json_stringn_nocheck(s, len);
+                table_add(&p->strings, json_string_value(v), v);
+        }
+        return json_incref(v);
+}
+
+static void set_strn(Parser *p, NetIface *d, const char *key, const char *v, size_t len) {
+        json_object_set_new_nocheck(d->attrs, key, string_value(p, v, len));
+}
+
+static void set_str(Parser *p, NetIface *d, const char *key, const char *v) {
+        set_strn(p, d, key, v, strlen(v));
+}
+
+static void set_int(Parser *p, NetIface *d, const char *key, bool one) {
+        json_object_set_nocheck(d->attrs, key, one ? p->one : p->zero);
+}
+
+static NetIface *iface_find(Parser *p, const char *name, size_t len) {
+        return table_get(&p->ifaces, name, len);
+}
+
+/* The interface of that name, added (at the end, unsorted) when new. */
+static NetIface *iface_get(Parser *p, const char *name, size_t len) {
+        NetConfig *c = p->c;
+        NetIface *i = iface_find(p, name, len);
+
+        if (i)
+                return i;
+        i = new0(NetIface, 1);
+        i->name = xstrndup(name, len);
+        i->attrs = json_object();
+        c->ifaces = grow(c->ifaces, c->n_ifaces, &c->allocated_ifaces, sizeof(NetIface *));
+        c->ifaces[c->n_ifaces++] = i;
+        table_add(&p->ifaces, i->name, i);
+        return i;
+}
+
+static int compare_ifaces(const void *a, const void *b) {
+        return strcmp((*(NetIface *const *) a)->name, (*(NetIface *const *) b)->name);
+}
+
+/* ---- lines --------------------------------------------------------------- */
 
 static int parse_error(Parser *p, size_t line_index, const char *fmt, ...) _printf_(3, 4);
 static int parse_error(Parser *p, size_t line_index, const char *fmt, ...) {
@@ -268,61 +405,51 @@ static int parse_error(Parser *p, size_t line_index, const char *fmt, ...) {
         return -EINVAL;
 }
 
-static int split_lines(Parser *p) {
-        const char *text = p->c->text;
-        size_t len = p->c->len, pos = 0;
+/* Splits s at blanks; stores up to max words, returns how many there are. */
+static size_t split_words(const char *s, const char **words, size_t *lens, size_t max) {
+        size_t n = 0;
 
-        while (pos < len) {
-                const char *nl = memchr(text + pos, '\n', len - pos);
-                size_t end = nl ? (size_t) (nl - text) + 1 : len, clen = (nl ? end - 1 : end) - pos;
-                Line *l;
+        for (;;) {
+                size_t len;
 
-                p->lines = grow(p->lines, p->n_lines, &p->allocated_lines, sizeof(Line));
-                l = &p->lines[p->n_lines++];
-                *l = (Line) { .offset = pos, .length = end - pos, .content = xstrndup(text + pos, clen) };
-
-                if (strlen(l->content) != clen)
-                        return parse_error(p, p->n_lines - 1, "unexpected NUL byte");
-                if (!utf8_is_valid(l->content, clen))
-                        return parse_error(p, p->n_lines - 1, "invalid UTF-8");
-                /* Trailing whitespace (a CR of a CRLF file too) is insignificant. */
-                while (clen > 0 && strchr(WHITESPACE, l->content[clen - 1]))
-                        l->content[--clen] = 0;
-                for (size_t i = 0; i < clen; i++)
-                        if (((unsigned char) l->content[i] < 0x20 && l->content[i] != '\t') || l->content[i] == 0x7f)
-                                return parse_error(p, p->n_lines - 1, "invalid control character 0x%02x",
-                                                   (unsigned) (unsigned char) l->content[i]);
-                l->word = l->content + strspn(l->content, WHITESPACE);
-                if (!*l->word)
-                        l->word = NULL;
-                else
-                        l->word_len = strcspn(l->word, WHITESPACE);
-                pos = end;
+                s += strspn(s, WHITESPACE);
+                len = strcspn(s, WHITESPACE);
+                if (len == 0)
+                        return n;
+                if (n < max) {
+                        words[n] = s;
+                        lens[n] = len;
+                }
+                n++;
+                s += len;
         }
-        return 0;
 }
 
-static size_t line_end(const Parser *p, size_t i) {
-        return p->lines[i].offset + p->lines[i].length;
+static bool word_is(const Line *l, const char *w, size_t len) {
+        return l->word && l->word_len == len && memcmp(l->word, w, len) == 0;
 }
 
-static bool line_continues(const Line *l) {
-        return l->word && endswith(l->word, "\\");
-}
-
-static bool word_is(const Line *l, const char *w) {
-        return l->word && l->word_len == strlen(w) && strneq(l->word, w, l->word_len);
-}
+#define WORD_IS(l, w) word_is((l), (w), STRLEN(w))
 
 static bool line_is_comment(const Line *l) {
         return l->word && l->word[0] == '#';
 }
 
+static bool line_continues(const Line *l) {
+        return l->word && l->word[l->rest_len - 1] == '\\';
+}
+
 /* Keywords that start a new top-level item, for ifupdown and ifupdown2 alike. */
 static bool line_is_keyword(const Line *l) {
-        static const char *const keywords[] = {
-                "iface", "mapping", "auto", "source", "source-directory", "source-dir",
-                "vlan", "no-auto-down", "no-scripts", "rename",
+        static const struct {
+                const char *word;
+                size_t len;
+        } keywords[] = {
+#define KEYWORD(w) { w, STRLEN(w) }
+                KEYWORD("iface"), KEYWORD("mapping"), KEYWORD("auto"), KEYWORD("source"),
+                KEYWORD("source-directory"), KEYWORD("source-dir"), KEYWORD("vlan"), KEYWORD("no-auto-down"),
+                KEYWORD("no-scripts"), KEYWORD("rename"),
+#undef KEYWORD
         };
 
         if (!l->word || line_is_comment(l))
@@ -330,9 +457,93 @@ static bool line_is_keyword(const Line *l) {
         if (l->word_len > 6 && strneq(l->word, "allow-", 6))
                 return true;
         for (size_t i = 0; i < ELEMENTSOF(keywords); i++)
-                if (word_is(l, keywords[i]))
+                if (word_is(l, keywords[i].word, keywords[i].len))
                         return true;
         return false;
+}
+
+/* No byte that needs a closer look: control characters other than tab and newline, DEL, non-ASCII. */
+static bool text_is_plain(const char *s, size_t len) {
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char) s[i];
+
+                if ((c < 0x20 && c != '\t' && c != '\n') || c >= 0x7f)
+                        return false;
+        }
+        return true;
+}
+
+static int check_line(Parser *p, const char *s, size_t len) {
+        if (memchr(s, 0, len))
+                return parse_error(p, p->n_lines - 1, "unexpected NUL byte");
+        if (!utf8_is_valid(s, len))
+                return parse_error(p, p->n_lines - 1, "invalid UTF-8");
+        return 0;
+}
+
+static size_t count_lines(const char *text, size_t len) {
+        size_t n = 0;
+
+        for (const char *t = text, *nl; (nl = memchr(t, '\n', len - (size_t) (t - text))); t = nl + 1)
+                n++;
+        return n + (len > 0 && text[len - 1] != '\n');
+}
+
+static int split_lines(Parser *p) {
+        NetConfig *c = p->c;
+        const char *text = c->text;
+        size_t len = c->len, pos = 0, n = count_lines(text, len);
+        bool plain = text_is_plain(text, len);
+
+        p->buf = xmalloc(len + 1);
+        memcpy(p->buf, text, len);
+        p->buf[len] = 0;
+        p->lines = xreallocarray(NULL, n + 1, sizeof(Line));
+        /* Room for the blocks at once: each has one line at least. Pages not used are never touched. */
+        c->allocated_blocks = n + 1;
+        c->blocks = xreallocarray(NULL, c->allocated_blocks, sizeof(NetBlock));
+
+        while (pos < len) {
+                const char *nl = memchr(text + pos, '\n', len - pos);
+                size_t end = nl ? (size_t) (nl - text) + 1 : len, clen = (nl ? end - 1 : end) - pos;
+                char *content = p->buf + pos;
+                Line *l = &p->lines[p->n_lines++];
+                int r;
+
+                *l = (Line) { .offset = pos };
+                pos = end;
+
+                if (clen > UINT32_MAX)
+                        return parse_error(p, p->n_lines - 1, "line too long");
+                if (!plain) {
+                        r = check_line(p, content, clen);
+                        if (r < 0)
+                                return r;
+                }
+                /* Trailing whitespace (a CR of a CRLF file too) is insignificant. */
+                while (clen > 0 && strchr(WHITESPACE, content[clen - 1]))
+                        clen--;
+                content[clen] = 0;
+                if (!plain)
+                        for (size_t i = 0; i < clen; i++)
+                                if (((unsigned char) content[i] < 0x20 && content[i] != '\t') || content[i] == 0x7f)
+                                        return parse_error(p, p->n_lines - 1, "invalid control character 0x%02x",
+                                                           (unsigned) (unsigned char) content[i]);
+                l->word = content + strspn(content, WHITESPACE);
+                if (!*l->word)
+                        l->word = NULL;
+                else {
+                        l->word_len = (uint32_t) strcspn(l->word, WHITESPACE);
+                        l->rest_len = (uint32_t) (clen - (size_t) (l->word - content));
+                        l->keyword = line_is_keyword(l);
+                }
+        }
+        return 0;
+}
+
+/* Where line i ends in the text, after its newline. */
+static size_t line_end(const Parser *p, size_t i) {
+        return i + 1 < p->n_lines ? p->lines[i + 1].offset : p->c->len;
 }
 
 static NetBlock *add_block(Parser *p, NetBlockKind kind, size_t first, size_t last) {
@@ -344,7 +555,7 @@ static NetBlock *add_block(Parser *p, NetBlockKind kind, size_t first, size_t la
         *b = (NetBlock) {
                 .kind = kind,
                 .offset = p->lines[first].offset,
-                .length = p->lines[last].offset + p->lines[last].length - p->lines[first].offset,
+                .length = line_end(p, last) - p->lines[first].offset,
                 .line = (unsigned) first + 1,
         };
         return b;
@@ -359,67 +570,125 @@ static void add_text_line(Parser *p, size_t i) {
 typedef struct Family {
         const char *name;   /* "inet", "inet6", NULL for a typeless stanza */
         const char *suffix; /* "", "6", NULL */
-        const char *method;
         StrBuf comments;
         json_t *options;
 } Family;
 
-static const char *option_alias(const char *id) {
-        static const char *const aliases[][2] = {
-                { "ovs_mtu", "mtu" },
-                { "bond-slaves", "slaves" },
-                { "bond_slaves", "slaves" },
-                { "bond-xmit-hash-policy", "bond_xmit_hash_policy" },
-                { "bond-mode", "bond_mode" },
-                { "bond-miimon", "bond_miimon" },
-                { "bridge-vlan-aware", "bridge_vlan_aware" },
-                { "bridge-fd", "bridge_fd" },
-                { "bridge-stp", "bridge_stp" },
-                { "bridge-ports", "bridge_ports" },
-                { "bridge-vids", "bridge_vids" },
-        };
+typedef enum OptionKind {
+        OPTION_OTHER,         /* kept as a line in "options" / "options6" */
+        OPTION_ADDRESS,       /* address, netmask, broadcast, gateway: per family */
+        OPTION_SIMPLE,        /* the value as it is */
+        OPTION_PORTS,         /* bridge ports and bond slaves: a list */
+        OPTION_STP,
+        OPTION_VLAN_AWARE,
+        OPTION_BOND_MODE,
+        OPTION_VXLAN_REMOTEIP,
+} OptionKind;
 
-        for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
-                if (streq(id, aliases[i][0]))
-                        return aliases[i][1];
-        return id;
+typedef struct Option {
+        const char *id;       /* as in the file */
+        const char *key;      /* upstream's attribute */
+        OptionKind kind;
+} Option;
+
+typedef struct Slice {
+        const char *s;
+        size_t len;
+} Slice;
+
+static int compare_option_id(const void *key, const void *option) {
+        const Slice *id = key;
+        const char *o = ((const Option *) option)->id;
+        int r = strncmp(id->s, o, id->len);
+
+        return r != 0 ? r : o[id->len] ? -1 : 0;
 }
 
-static bool is_simple_option(const char *id) {
-        static const char *const simple[] = {
-                "mtu", "ovs_type", "ovs_options", "ovs_bridge", "ovs_bonds", "ovs_ports", "bridge_fd",
-                "bridge_vids", "bridge-access", "bridge-learning", "bridge-arp-nd-suppress",
-                "bridge-unicast-flood", "bridge-multicast-flood", "bridge-disable-mac-learning",
-                "bond_miimon", "bond_xmit_hash_policy", "bond-primary", "link-type", "uplink-id",
-                "vlan-protocol", "vlan-raw-device", "vlan-id", "vxlan-id", "vxlan-svcnodeip",
-                "vxlan-physdev", "vxlan-local-tunnelip",
+/* The options upstream's reader knows, under their names in the file (aliases included). */
+static const Option *option_find(const char *line) {
+        static const Option options[] = { /* sorted by id, as strcmp() orders them */
+                { "address", "address", OPTION_ADDRESS },
+                { "bond-miimon", "bond_miimon", OPTION_SIMPLE },
+                { "bond-mode", "bond_mode", OPTION_BOND_MODE },
+                { "bond-primary", "bond-primary", OPTION_SIMPLE },
+                { "bond-slaves", "slaves", OPTION_PORTS },
+                { "bond-xmit-hash-policy", "bond_xmit_hash_policy", OPTION_SIMPLE },
+                { "bond_miimon", "bond_miimon", OPTION_SIMPLE },
+                { "bond_mode", "bond_mode", OPTION_BOND_MODE },
+                { "bond_slaves", "slaves", OPTION_PORTS },
+                { "bond_xmit_hash_policy", "bond_xmit_hash_policy", OPTION_SIMPLE },
+                { "bridge-access", "bridge-access", OPTION_SIMPLE },
+                { "bridge-arp-nd-suppress", "bridge-arp-nd-suppress", OPTION_SIMPLE },
+                { "bridge-disable-mac-learning", "bridge-disable-mac-learning", OPTION_SIMPLE },
+                { "bridge-fd", "bridge_fd", OPTION_SIMPLE },
+                { "bridge-learning", "bridge-learning", OPTION_SIMPLE },
+                { "bridge-multicast-flood", "bridge-multicast-flood", OPTION_SIMPLE },
+                { "bridge-ports", "bridge_ports", OPTION_PORTS },
+                { "bridge-stp", "bridge_stp", OPTION_STP },
+                { "bridge-unicast-flood", "bridge-unicast-flood", OPTION_SIMPLE },
+                { "bridge-vids", "bridge_vids", OPTION_SIMPLE },
+                { "bridge-vlan-aware", "bridge_vlan_aware", OPTION_VLAN_AWARE },
+                { "bridge_fd", "bridge_fd", OPTION_SIMPLE },
+                { "bridge_ports", "bridge_ports", OPTION_PORTS },
+                { "bridge_stp", "bridge_stp", OPTION_STP },
+                { "bridge_vids", "bridge_vids", OPTION_SIMPLE },
+                { "bridge_vlan_aware", "bridge_vlan_aware", OPTION_VLAN_AWARE },
+                { "broadcast", "broadcast", OPTION_ADDRESS },
+                { "gateway", "gateway", OPTION_ADDRESS },
+                { "link-type", "link-type", OPTION_SIMPLE },
+                { "mtu", "mtu", OPTION_SIMPLE },
+                { "netmask", "netmask", OPTION_ADDRESS },
+                { "ovs_bonds", "ovs_bonds", OPTION_SIMPLE },
+                { "ovs_bridge", "ovs_bridge", OPTION_SIMPLE },
+                { "ovs_mtu", "mtu", OPTION_SIMPLE },
+                { "ovs_options", "ovs_options", OPTION_SIMPLE },
+                { "ovs_ports", "ovs_ports", OPTION_SIMPLE },
+                { "ovs_type", "ovs_type", OPTION_SIMPLE },
+                { "slaves", "slaves", OPTION_PORTS },
+                { "uplink-id", "uplink-id", OPTION_SIMPLE },
+                { "vlan-id", "vlan-id", OPTION_SIMPLE },
+                { "vlan-protocol", "vlan-protocol", OPTION_SIMPLE },
+                { "vlan-raw-device", "vlan-raw-device", OPTION_SIMPLE },
+                { "vxlan-id", "vxlan-id", OPTION_SIMPLE },
+                { "vxlan-local-tunnelip", "vxlan-local-tunnelip", OPTION_SIMPLE },
+                { "vxlan-physdev", "vxlan-physdev", OPTION_SIMPLE },
+                { "vxlan-remoteip", "vxlan-remoteip", OPTION_VXLAN_REMOTEIP },
+                { "vxlan-svcnodeip", "vxlan-svcnodeip", OPTION_SIMPLE },
         };
 
-        for (size_t i = 0; i < ELEMENTSOF(simple); i++)
-                if (streq(id, simple[i]))
-                        return true;
-        return false;
-}
+        Slice id = { line, strcspn(line, WHITESPACE) };
 
-/* Values come from lines already checked for UTF-8 (or from our own literals). */
-static void set_str(json_t *o, const char *key, const char *v) {
-        json_object_set_new_nocheck(o, key, json_stringn_nocheck(v, strlen(v)));
+        return bsearch(&id, options, ELEMENTSOF(options), sizeof(Option), compare_option_id);
 }
 
 /* bridge_ports / slaves: space separated, "none" means an empty list, duplicates dropped. */
-static void add_ports(NetIface *d, const char *id, const char *value) {
-        const char *old = net_attr_str(d, id);
-        _cleanup_strv_free_ char **ports = strv_split(old, " "), **add = strv_split(value, WHITESPACE);
-        _cleanup_free_ char *joined = NULL;
+static void add_ports(Parser *p, NetIface *d, const char *key, const char *value) {
+        const char *old = net_attr_str(d, key);
+        _cleanup_strbuf_ StrBuf ports = STRBUF_INIT;
 
-        STRV_FOREACH(w, add)
-                if (!streq(*w, "none") && !strv_contains(ports, *w))
-                        strv_extend(&ports, *w);
-        joined = strv_join(ports, " ");
-        set_str(d->attrs, id, joined);
+        /* The old value is a list this function made: single spaces. */
+        strbuf_adds(&ports, strempty(old));
+        for (;;) {
+                size_t len;
+                bool dup = false;
+
+                value += strspn(value, WHITESPACE);
+                len = strcspn(value, WHITESPACE);
+                if (len == 0)
+                        break;
+                for (const char *q = ports.buf; *q && !dup; q += strcspn(q, " "), q += *q == ' ')
+                        dup = strneq(q, value, len) && (q[len] == ' ' || q[len] == 0);
+                if (!dup && !(len == 4 && strneq(value, "none", 4))) {
+                        if (ports.len > 0)
+                                strbuf_addc(&ports, ' ');
+                        strbuf_add(&ports, value, len);
+                }
+                value += len;
+        }
+        set_strn(p, d, key, ports.buf, ports.len);
 }
 
-static void add_address_key(NetIface *d, const char *key, const char *value) {
+static void add_address_key(Parser *p, NetIface *d, const char *key, const char *value, size_t len) {
         const char *old, *suffix;
 
         /*
@@ -438,54 +707,68 @@ static void add_address_key(NetIface *d, const char *key, const char *value) {
                         strv_extend(&d->extra_addresses, old);
                 json_object_del(d->attrs, nk);
         }
-        set_str(d->attrs, key, value);
+        set_strn(p, d, key, value, len);
 }
 
-static void apply_option(NetIface *d, Family *f, const char *line) {
-        _cleanup_free_ char *id = xstrndup(line, strcspn(line, WHITESPACE));
-        const char *value = line + strlen(id), *key;
+/* One logical option line (len bytes, NUL-terminated). */
+static void apply_option(Parser *p, NetIface *d, Family *f, const char *line, size_t len) {
+        const Option *o = option_find(line);
+        const char *value = line + strcspn(line, WHITESPACE);
+        size_t value_len;
 
         value += strspn(value, WHITESPACE);
-        key = option_alias(id);
+        value_len = len - (size_t) (value - line);
 
-        if (strv_contains(STRV_MAKE("address", "netmask", "broadcast", "gateway"), key)) {
-                _cleanup_free_ char *k = NULL;
+        switch (o ? o->kind : OPTION_OTHER) {
+        case OPTION_ADDRESS: {
+                char key[STRLEN("broadcast6") + 1];
+                const char *suffix = f->suffix;
 
-                if (f->suffix)
-                        k = xasprintf("%s%s", key, f->suffix);
-                else
-                        k = xasprintf("%s%s", key, !streq(key, "netmask") && strchr(value, ':') ? "6" : "");
-                add_address_key(d, k, value);
-        } else if (is_simple_option(key))
-                set_str(d->attrs, key, value);
-        else if (strv_contains(STRV_MAKE("slaves", "bridge_ports"), key))
-                add_ports(d, key, value);
-        else if (streq(key, "bridge_stp"))
-                set_str(d->attrs, key,
-                        strcasecmp(value, "on") == 0 || strcasecmp(value, "yes") == 0 ? "on" : "off");
-        else if (streq(key, "bridge_vlan_aware")) {
+                if (!suffix)
+                        suffix = !streq(o->key, "netmask") && memchr(value, ':', value_len) ? "6" : "";
+                stpcpy(stpcpy(key, o->key), suffix);
+                add_address_key(p, d, key, value, value_len);
+                break;
+        }
+        case OPTION_SIMPLE:
+                set_strn(p, d, o->key, value, value_len);
+                break;
+        case OPTION_PORTS:
+                add_ports(p, d, o->key, value);
+                break;
+        case OPTION_STP:
+                set_str(p, d, o->key, strcasecmp(value, "on") == 0 || strcasecmp(value, "yes") == 0 ? "on" : "off");
+                break;
+        case OPTION_VLAN_AWARE: {
                 bool b;
 
                 /* Upstream takes any value for "yes"; "no" means no here. */
                 if (parse_bool(value, &b) < 0 || b)
-                        json_object_set_new(d->attrs, key, json_integer(1));
+                        set_int(p, d, o->key, true);
                 else
-                        json_object_del(d->attrs, key);
-        } else if (streq(key, "bond_mode")) {
+                        json_object_del(d->attrs, o->key);
+                break;
+        }
+        case OPTION_BOND_MODE: {
                 int n;
 
                 if (parse_int(value, 0, 6, &n) >= 0)
-                        value = net_bond_modes[n];
-                set_str(d->attrs, key, value);
-        } else if (streq(key, "vxlan-remoteip")) {
-                json_t *a = json_object_get(d->attrs, key);
+                        set_str(p, d, o->key, net_bond_modes[n]);
+                else
+                        set_strn(p, d, o->key, value, value_len);
+                break;
+        }
+        case OPTION_VXLAN_REMOTEIP: {
+                json_t *a = json_object_get(d->attrs, o->key);
 
                 if (!a) {
                         a = json_array();
-                        json_object_set_new(d->attrs, key, a);
+                        json_object_set_new_nocheck(d->attrs, o->key, a);
                 }
-                json_array_append_new(a, json_string(value));
-        } else {
+                json_array_append_new(a, string_value(p, value, value_len));
+                break;
+        }
+        case OPTION_OTHER: {
                 json_t *target = f->suffix ? f->options : json_object_get(d->attrs, "options");
 
                 if (!target) {
@@ -493,27 +776,40 @@ static void apply_option(NetIface *d, Family *f, const char *line) {
                         if (f->suffix)
                                 f->options = target;
                         else
-                                json_object_set_new(d->attrs, "options", target);
+                                json_object_set_new_nocheck(d->attrs, "options", target);
                 }
-                json_array_append_new(target, json_stringn_nocheck(line, strlen(line)));
+                json_array_append_new(target, string_value(p, line, len));
+                break;
+        }
         }
 }
 
-/* Collects a logical option line: "\" at the end of a line continues it on the next. */
-static size_t logical_line(Parser *p, size_t i, size_t end, StrBuf *out) {
-        strbuf_reset(out);
+/*
+ * A logical option line: "\" at the end of a line continues it on the next.
+ * Returns its last line; *ret points into the parser's text or into buf.
+ */
+static size_t logical_line(Parser *p, size_t i, size_t end, StrBuf *buf, const char **ret, size_t *ret_len) {
+        if (!line_continues(&p->lines[i]) || i + 1 >= end) {
+                *ret = p->lines[i].word;
+                *ret_len = p->lines[i].rest_len;
+                return i;
+        }
+        strbuf_reset(buf);
         for (;;) {
-                const char *s = p->lines[i].word;
-                size_t n = s ? strlen(s) : 0;
+                const Line *l = &p->lines[i];
+                const char *s = l->word;
+                size_t n = s ? l->rest_len : 0;
 
                 if (n > 0 && s[n - 1] == '\\' && i + 1 < end) {
-                        strbuf_add(out, s, n - 1);
-                        strbuf_rtrim(out);
-                        strbuf_addc(out, ' ');
+                        strbuf_add(buf, s, n - 1);
+                        strbuf_rtrim(buf);
+                        strbuf_addc(buf, ' ');
                         i++;
                         continue;
                 }
-                strbuf_add(out, s, n);
+                strbuf_add(buf, s, n);
+                *ret = buf->buf;
+                *ret_len = buf->len;
                 return i;
         }
 }
@@ -522,41 +818,59 @@ static unsigned family_bit(const char *family) {
         return !family ? 1 : streq(family, "inet") ? 2 : 4;
 }
 
+static json_t *family_value(Parser *p, const char *family) {
+        return family ? string_value(p, family, strlen(family)) : json_null();
+}
+
+/* The "families" list of one family, shared by the interfaces that have just that one. */
+static json_t *single_family(Parser *p, const char *family) {
+        json_t **f = &p->families[__builtin_ctz(family_bit(family))];
+
+        if (!*f) {
+                *f = json_array();
+                json_array_append_new(*f, family_value(p, family));
+        }
+        return *f;
+}
+
+static void family_done(Family *f) {
+        strbuf_release(&f->comments);
+        json_decref(f->options);
+}
+
 /*
  * Parses the stanza whose header is line first; lines first+1 .. end-1 are
  * its body (up to the next keyword). Returns the index after the stanza's own
  * lines (options, the comments right after them, then blank lines).
  */
-static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, const char *family,
-                        const char *method, size_t *ret_next) {
+static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, size_t name_len, const char *family,
+                        const char *method, size_t method_len, size_t *ret_next) {
         _cleanup_strbuf_ StrBuf logical = STRBUF_INIT;
-        Family f = {
+        _cleanup_(family_done) Family f = {
                 .name = family,
                 .suffix = !family ? NULL : streq(family, "inet6") ? "6" : "",
-                .method = method,
                 .comments = STRBUF_INIT,
         };
-        NetIface *d = iface_get(p->c, name);
+        NetIface *d = iface_get(p, name, name_len);
         size_t last = first, own;
         json_t *families;
         NetBlock *b;
 
-        if (d->stanzas & family_bit(family)) {
-                strbuf_release(&f.comments);
-                json_decref(f.options);
-                return parse_error(p, first, "second stanza 'iface %s%s%s' for the same interface", name,
+        if (d->stanzas & family_bit(family))
+                return parse_error(p, first, "second stanza 'iface %s%s%s' for the same interface", d->name,
                                    family ? " " : "", strempty(family));
-        }
         d->stanzas |= family_bit(family);
 
         if (!json_object_get(d->attrs, "priority"))
-                json_object_set_new(d->attrs, "priority", json_integer(p->priority++));
+                json_object_set_new_nocheck(d->attrs, "priority", json_integer(p->priority++));
         families = json_object_get(d->attrs, "families");
-        if (!families) {
-                families = json_array();
-                json_object_set_new(d->attrs, "families", families);
-        }
-        json_array_append_new(families, family ? json_string(family) : json_null());
+        if (families) {
+                /* A second stanza: a list of its own (the first one may be shared). */
+                families = json_copy(families);
+                json_array_append_new(families, family_value(p, family));
+                json_object_set_new_nocheck(d->attrs, "families", families);
+        } else
+                json_object_set_nocheck(d->attrs, "families", single_family(p, family));
 
         /* The stanza's own lines: up to its last option, then the comments right after it. */
         for (size_t i = first + 1; i < end; i++) {
@@ -573,67 +887,71 @@ static int parse_stanza(Parser *p, size_t first, size_t end, const char *name, c
 
         for (size_t i = first + 1; i <= last; i++) {
                 const Line *l = &p->lines[i];
+                const char *option;
+                size_t len;
 
                 if (!l->word)
                         continue;
                 if (line_is_comment(l)) {
-                        strbuf_adds(&f.comments, l->word + 1);
+                        strbuf_add(&f.comments, l->word + 1, l->rest_len - 1);
                         strbuf_addc(&f.comments, '\n');
                         continue;
                 }
-                i = logical_line(p, i, last + 1, &logical);
-                if (!strpbrk(logical.buf, WHITESPACE)) {
-                        strbuf_release(&f.comments);
-                        json_decref(f.options);
-                        return parse_error(p, i, "iface %s: option '%s' without value", name, logical.buf);
-                }
-                apply_option(d, &f, logical.buf);
+                i = logical_line(p, i, last + 1, &logical, &option, &len);
+                if (!strpbrk(option, WHITESPACE))
+                        return parse_error(p, i, "iface %s: option '%s' without value", d->name, option);
+                apply_option(p, d, &f, option, len);
         }
 
         if (f.suffix) {
                 bool v6 = *f.suffix;
 
-                set_str(d->attrs, v6 ? "method6" : "method", f.method);
+                set_strn(p, d, v6 ? "method6" : "method", method, method_len);
                 if (f.comments.len > 0)
-                        set_str(d->attrs, v6 ? "comments6" : "comments", f.comments.buf);
+                        set_strn(p, d, v6 ? "comments6" : "comments", f.comments.buf, f.comments.len);
                 if (f.options)
-                        json_object_set(d->attrs, v6 ? "options6" : "options", f.options);
+                        json_object_set_nocheck(d->attrs, v6 ? "options6" : "options", f.options);
         } else if (f.comments.len > 0) {
-                const char *old = net_attr_str(d, "comments");
-                _cleanup_free_ char *all = xasprintf("%s%s", strempty(old), f.comments.buf);
+                _cleanup_free_ char *all = xasprintf("%s%s", strempty(net_attr_str(d, "comments")), f.comments.buf);
 
-                set_str(d->attrs, "comments", all);
+                set_str(p, d, "comments", all);
         }
-        strbuf_release(&f.comments);
-        json_decref(f.options);
 
         own = last + 1;
         while (own < end && !p->lines[own].word)
                 own++;
         b = add_block(p, NET_BLOCK_STANZA, first, own - 1);
-        b->iface = xstrdup(name);
+        b->iface = xstrdup(d->name);
         b->trailing = line_end(p, own - 1) - line_end(p, last);
         *ret_next = own;
         return 0;
 }
 
-/* "iface NAME" or "iface NAME inet|inet6 METHOD"; anything else is kept as opaque text. */
-static bool parse_iface_header(const char *content, char **ret_name, char **ret_family, char **ret_method) {
-        _cleanup_strv_free_ char **w = strv_split(content, WHITESPACE);
-        size_t n = strv_length(w);
+/* "auto NAME..." / "allow-CLASS NAME...": one block naming interfaces. */
+static int parse_auto(Parser *p, size_t i) {
+        const Line *l = &p->lines[i];
+        size_t n = split_words(l->word, NULL, NULL, 0), k = 0;
+        NetBlock *b;
 
-        if (n == 2) {
-                *ret_name = xstrdup(w[1]);
-                *ret_family = *ret_method = NULL;
-                return true;
+        if (n < 2)
+                return parse_error(p, i, "'%s' without interface names", l->word);
+        b = add_block(p, NET_BLOCK_AUTO, i, i);
+        b->keyword = xstrndup(l->word, l->word_len);
+        b->names = new0(char *, n);
+        for (const char *s = l->word + l->word_len; k < n - 1; k++) {
+                size_t len;
+
+                s += strspn(s, WHITESPACE);
+                len = strcspn(s, WHITESPACE);
+                b->names[k] = xstrndup(s, len);
+                s += len;
         }
-        if (n == 4 && (streq(w[2], "inet") || streq(w[2], "inet6"))) {
-                *ret_name = xstrdup(w[1]);
-                *ret_family = xstrdup(w[2]);
-                *ret_method = xstrdup(w[3]);
-                return true;
-        }
-        return false;
+        if (net_auto_keyword_starts(b->keyword))
+                STRV_FOREACH(name, b->names)
+                        set_int(p, iface_get(p, *name, strlen(*name)), "autostart", true);
+        else
+                p->priority++; /* upstream keeps other allow- lines as raw lines */
+        return 0;
 }
 
 static int parse_blocks(Parser *p) {
@@ -647,59 +965,48 @@ static int parse_blocks(Parser *p) {
                         add_text_line(p, i++);
                         continue;
                 }
-                if (!line_is_keyword(l)) {
+                if (!l->keyword) {
                         r = parse_error(p, i, "unexpected line '%s' outside of an interface stanza", l->word);
                         break;
                 }
 
                 /* The lines up to the next keyword belong to this item. */
-                for (end = i + 1; end < p->n_lines && !line_is_keyword(&p->lines[end]); end++)
+                for (end = i + 1; end < p->n_lines && !p->lines[end].keyword; end++)
                         ;
 
-                if (word_is(l, "auto") || startswith(l->word, "allow-")) {
-                        _cleanup_strv_free_ char **w = strv_split(l->word, WHITESPACE);
-                        NetBlock *b;
+                if (WORD_IS(l, "auto") || startswith(l->word, "allow-")) {
+                        r = parse_auto(p, i);
+                        end = i + 1;
+                } else if (WORD_IS(l, "iface")) {
+                        /* "iface NAME" or "iface NAME inet|inet6 METHOD" */
+                        const char *w[4];
+                        size_t wl[4], n = split_words(l->word, w, wl, ELEMENTSOF(w));
+                        const char *family = n != 4 ? NULL
+                                             : wl[2] == 4 && strneq(w[2], "inet", 4)  ? "inet"
+                                             : wl[2] == 5 && strneq(w[2], "inet6", 5) ? "inet6"
+                                                                                      : NULL;
 
-                        if (strv_length(w) < 2) {
-                                r = parse_error(p, i, "'%s' without interface names", w[0]);
+                        if (n == 1) {
+                                r = parse_error(p, i, "'iface' without interface name");
                                 break;
                         }
-                        b = add_block(p, NET_BLOCK_AUTO, i, i);
-                        b->keyword = xstrdup(w[0]);
-                        b->names = strv_copy(w + 1);
-                        if (net_auto_keyword_starts(w[0]))
-                                STRV_FOREACH(name, b->names)
-                                        json_object_set_new(iface_get(p->c, *name)->attrs, "autostart",
-                                                            json_integer(1));
-                        else
-                                p->priority++; /* upstream keeps other allow- lines as raw lines */
-                        end = i + 1;
-                } else if (word_is(l, "iface")) {
-                        _cleanup_free_ char *name = NULL, *family = NULL, *method = NULL;
-
-                        if (!parse_iface_header(l->word, &name, &family, &method)) {
-                                if (!strpbrk(l->word, WHITESPACE)) {
-                                        r = parse_error(p, i, "'iface' without interface name");
-                                        break;
-                                }
-                                /* "iface X inet static inherits Y", "iface X ipx ...": kept as it is. */
-                                p->priority++;
-                                for (size_t k = i; k < end; k++)
-                                        add_text_line(p, k);
-                        } else {
-                                r = parse_stanza(p, i, end, name, family, method, &i);
+                        if (n == 2 || family) {
+                                r = parse_stanza(p, i, end, w[1], wl[1], family, family ? w[3] : NULL,
+                                                 family ? wl[3] : 0, &i);
                                 if (r < 0)
                                         break;
-                                for (size_t k = i; k < end; k++)
-                                        add_text_line(p, k);
-                        }
-                } else if (word_is(l, "mapping") || word_is(l, "vlan")) {
+                        } else
+                                /* "iface X inet static inherits Y", "iface X ipx ...": kept as it is. */
+                                p->priority++;
+                        for (size_t k = i; k < end; k++)
+                                add_text_line(p, k);
+                } else if (WORD_IS(l, "mapping") || WORD_IS(l, "vlan")) {
                         p->priority++;
                         for (size_t k = i; k < end; k++)
                                 add_text_line(p, k);
                 } else {
                         /* source, source-directory, no-auto-down, ...: one line, kept. */
-                        if (!strpbrk(l->word, WHITESPACE)) {
+                        if (l->word_len == l->rest_len) {
                                 r = parse_error(p, i, "'%s' without argument", l->word);
                                 break;
                         }
@@ -714,15 +1021,15 @@ static int parse_blocks(Parser *p) {
 
 /* ---- after parsing: what upstream derives from the whole file ------------ */
 
-static void set_exists_from_parent(NetConfig *c, NetIface *d, const char *parent) {
-        NetIface *pi = net_config_find(c, parent);
+static void set_exists_from_parent(Parser *p, NetIface *d, const char *parent, size_t len) {
+        NetIface *pi = iface_find(p, parent, len);
         json_t *e = pi ? json_object_get(pi->attrs, "exists") : NULL;
 
-        json_object_set_new(d->attrs, "exists", e ? json_incref(e) : json_integer(0));
+        json_object_set_nocheck(d->attrs, "exists", e ?: p->zero);
 }
 
 /* Upstream's ovs_options handling: "k=v k2=v2"; removes key and returns its value. */
-static char *extract_ovs_option(NetIface *d, const char *key) {
+static char *extract_ovs_option(Parser *p, NetIface *d, const char *key) {
         _cleanup_strv_free_ char **opts = strv_split(net_attr_str(d, "ovs_options"), WHITESPACE), **keep = NULL;
         _cleanup_free_ char *joined = NULL;
         char *value = NULL;
@@ -739,77 +1046,81 @@ static char *extract_ovs_option(NetIface *d, const char *key) {
         if (isempty(joined))
                 json_object_del(d->attrs, "ovs_options");
         else
-                set_str(d->attrs, "ovs_options", joined);
+                set_str(p, d, "ovs_options", joined);
         return value;
 }
 
-static void extract_ovs_tag(NetIface *d) {
-        _cleanup_free_ char *tag = extract_ovs_option(d, "tag");
+static void extract_ovs_tag(Parser *p, NetIface *d) {
+        _cleanup_free_ char *tag = extract_ovs_option(p, d, "tag");
 
         if (tag)
-                set_str(d->attrs, "ovs_tag", tag);
+                set_str(p, d, "ovs_tag", tag);
 }
 
-static void detect_type(NetConfig *c, NetIface *d) {
-        const char *name = d->name, *ovs_type = net_attr_str(d, "ovs_type"), *dot, *colon;
-        const NetDev *dev = netdev_list_find(&c->devs, name);
+/* The digits after the last c in name, when there is something before it: where an alias or VLAN id starts. */
+static const char *number_suffix(const char *name, char c) {
+        const char *sep = strrchr(name, c);
+
+        return sep && sep > name && all_digits(sep + 1) ? sep + 1 : NULL;
+}
+
+static void detect_type(Parser *p, NetIface *d) {
+        const char *name = d->name, *ovs_type = net_attr_str(d, "ovs_type"), *id;
+        const NetDev *dev = netdev_list_find(&p->c->devs, name);
         const char *type = "unknown";
 
         if (json_object_get(d->attrs, "bridge_ports")) {
                 type = "bridge";
                 if (!json_object_get(d->attrs, "bridge_stp"))
-                        set_str(d->attrs, "bridge_stp", "off");
+                        set_str(p, d, "bridge_stp", "off");
                 if (!json_object_get(d->attrs, "bridge_fd") && streq(net_attr_str(d, "bridge_stp"), "off"))
-                        json_object_set_new(d->attrs, "bridge_fd", json_integer(0));
+                        set_int(p, d, "bridge_fd", false);
         } else if (streq_ptr(ovs_type, "OVSBridge"))
                 type = "OVSBridge";
         else if (startswith(name, "bond") && all_digits(name + 4)) {
                 if (!ovs_type)
                         type = "bond";
                 else if (streq(ovs_type, "OVSBond")) {
-                        _cleanup_free_ char *mode = extract_ovs_option(d, "bond_mode"),
-                                            *lacp = extract_ovs_option(d, "lacp");
+                        _cleanup_free_ char *mode = extract_ovs_option(p, d, "bond_mode"),
+                                            *lacp = extract_ovs_option(p, d, "lacp");
 
                         type = "OVSBond";
                         if (mode && streq_ptr(lacp, "active") && streq(mode, "balance-slb"))
-                                mode = mfree(mode), mode = xstrdup("lacp-balance-slb");
-                        if (mode && streq(mode, "balance-tcp"))
-                                mode = mfree(mode), mode = xstrdup("lacp-balance-tcp");
-                        if (mode)
-                                set_str(d->attrs, "bond_mode", mode);
+                                set_str(p, d, "bond_mode", "lacp-balance-slb");
+                        else if (mode && streq(mode, "balance-tcp"))
+                                set_str(p, d, "bond_mode", "lacp-balance-tcp");
+                        else if (mode)
+                                set_str(p, d, "bond_mode", mode);
                         else
                                 json_object_del(d->attrs, "bond_mode");
-                        extract_ovs_tag(d);
+                        extract_ovs_tag(p, d);
                 }
-        } else if ((colon = strrchr(name, ':')) && colon > name && all_digits(colon + 1)) {
-                _cleanup_free_ char *parent = xstrndup(name, (size_t) (colon - name));
-
+        } else if ((id = number_suffix(name, ':'))) {
                 type = "alias";
-                set_exists_from_parent(c, d, parent);
-        } else if ((dot = strrchr(name, '.')) && dot > name && all_digits(dot + 1) && !strpbrk(name, WHITESPACE)) {
-                _cleanup_free_ char *parent = xstrndup(name, (size_t) (dot - name));
+                set_exists_from_parent(p, d, name, (size_t) (id - 1 - name));
+        } else if ((id = number_suffix(name, '.')) && !strpbrk(name, WHITESPACE)) {
                 const char *raw;
 
                 type = "vlan";
                 if (!net_attr_true(d, "vlan-raw-device"))
-                        set_str(d->attrs, "vlan-raw-device", parent);
-                if (strspn(dot + 1, "0") != strlen(dot + 1)) /* VLAN id 0 is not valid */
-                        set_str(d->attrs, "vlan-id", dot + 1);
+                        set_strn(p, d, "vlan-raw-device", name, (size_t) (id - 1 - name));
+                if (strspn(id, "0") != strlen(id)) /* VLAN id 0 is not valid */
+                        set_str(p, d, "vlan-id", id);
                 raw = net_attr_str(d, "vlan-raw-device");
-                set_exists_from_parent(c, d, raw);
+                set_exists_from_parent(p, d, raw, strlen(raw));
         } else if (net_attr_true(d, "vlan-raw-device")) {
-                const char *id;
+                const char *raw = net_attr_str(d, "vlan-raw-device");
 
                 type = "vlan";
                 if ((id = startswith(name, "vlan")) && all_digits(id) && strspn(id, "0") != strlen(id))
-                        set_str(d->attrs, "vlan-id", id);
-                set_exists_from_parent(c, d, net_attr_str(d, "vlan-raw-device"));
+                        set_str(p, d, "vlan-id", id);
+                set_exists_from_parent(p, d, raw, strlen(raw));
         } else if ((dev && netdev_is_physical(dev)) || netdev_name_is_physical(name)) {
                 if (!ovs_type)
                         type = "eth";
                 else if (streq(ovs_type, "OVSPort")) {
                         type = "OVSPort";
-                        extract_ovs_tag(d);
+                        extract_ovs_tag(p, d);
                 }
         } else if (streq(name, "lo"))
                 type = "loopback";
@@ -818,29 +1129,30 @@ static void detect_type(NetConfig *c, NetIface *d) {
         else if (ovs_type) {
                 if (streq(ovs_type, "OVSIntPort")) {
                         type = "OVSIntPort";
-                        extract_ovs_tag(d);
+                        extract_ovs_tag(p, d);
                 }
         } else if (streq_ptr(net_attr_str(d, "link-type"), "dummy"))
                 type = "dummy";
 
-        set_str(d->attrs, "type", type);
+        set_str(p, d, "type", type);
 }
 
 /* address + netmask -> cidr, as upstream maps them (the mask becomes a prefix length). */
-static void map_cidr(NetIface *d, bool v6) {
+static void map_cidr(Parser *p, NetIface *d, bool v6) {
         const char *ak = v6 ? "address6" : "address", *nk = v6 ? "netmask6" : "netmask", *ck = v6 ? "cidr6" : "cidr";
-        const char *addr = net_attr_str(d, ak), *mask = net_attr_str(d, nk), *slash;
+        json_t *address = json_object_get(d->attrs, ak);
+        const char *addr = json_string_value(address), *mask, *slash;
         _cleanup_free_ char *cidr = NULL;
 
-        if (!net_attr_true(d, ak))
+        if (!value_true(address))
                 return;
+        mask = net_attr_str(d, nk);
         slash = strrchr(addr, '/');
         if (slash && all_digits(slash + 1)) {
-                _cleanup_free_ char *base = xstrndup(addr, (size_t) (slash - addr)), *bits = xstrdup(slash + 1);
-
-                set_str(d->attrs, ck, addr);
-                set_str(d->attrs, ak, base);
-                set_str(d->attrs, nk, bits);
+                /* The cidr is the address as written (kept alive by it); the address loses the prefix length. */
+                json_object_set_nocheck(d->attrs, ck, address);
+                set_strn(p, d, ak, addr, (size_t) (slash - addr));
+                set_str(p, d, nk, slash + 1);
                 return;
         }
         if (mask && *mask && all_digits(mask))
@@ -848,73 +1160,82 @@ static void map_cidr(NetIface *d, bool v6) {
         else if (mask && net_netmask_bits(mask) > 0) {
                 cidr = xasprintf("%s/%d", addr, net_netmask_bits(mask));
                 if (!v6)
-                        json_object_set_new(d->attrs, nk, json_sprintf("%d", net_netmask_bits(mask)));
+                        json_object_set_new_nocheck(d->attrs, nk, json_sprintf("%d", net_netmask_bits(mask)));
         }
         if (!cidr)
                 cidr = xasprintf("%s/%s", addr, v6 ? "128" : "32");
-        set_str(d->attrs, ck, cidr);
+        set_str(p, d, ck, cidr);
 }
 
-static void finish_iface(NetConfig *c, NetIface *d) {
+static void finish_iface(Parser *p, NetIface *d) {
         const char *c6;
 
-        detect_type(c, d);
-        map_cidr(d, false);
-        map_cidr(d, true);
+        detect_type(p, d);
+        map_cidr(p, d, false);
+        map_cidr(p, d, true);
         if (!json_object_get(d->attrs, "method"))
-                set_str(d->attrs, "method", "manual");
+                set_str(p, d, "method", "manual");
         if (!json_object_get(d->attrs, "method6"))
-                set_str(d->attrs, "method6", "manual");
+                set_str(p, d, "method6", "manual");
         if ((c6 = net_attr_str(d, "comments6"))) {
                 _cleanup_free_ char *all = xasprintf("%s%s", strempty(net_attr_str(d, "comments")), c6);
 
-                set_str(d->attrs, "comments", all);
+                set_str(p, d, "comments", all);
                 json_object_del(d->attrs, "comments6");
         }
         if (!json_object_get(d->attrs, "families"))
-                json_object_set_new(d->attrs, "families", json_pack("[s]", "inet"));
+                json_object_set_nocheck(d->attrs, "families", single_family(p, "inet"));
 }
 
-static void finish(NetConfig *c) {
+static void finish(Parser *p) {
+        NetConfig *c = p->c;
+
         /* Physical NICs exist, configured or not (if their names can be written into the file at all). */
         for (size_t i = 0; i < c->devs.n; i++) {
                 const char *name = c->devs.devs[i].name;
 
                 if (netdev_is_physical(&c->devs.devs[i]) && *name && !has_control_chars(name, strlen(name)) &&
                     !strpbrk(name, WHITESPACE) && utf8_is_valid(name, strlen(name)))
-                        json_object_set_new(iface_get(c, name)->attrs, "exists", json_integer(1));
+                        set_int(p, iface_get(p, name, strlen(name)), "exists", true);
         }
 
         for (size_t i = 0; i < c->n_ifaces; i++) {
                 const NetDev *dev = netdev_list_find(&c->devs, c->ifaces[i]->name);
 
                 if (dev && netdev_is_up(dev))
-                        json_object_set_new(c->ifaces[i]->attrs, "active", json_integer(1));
+                        set_int(p, c->ifaces[i], "active", true);
         }
 
-        if (!net_config_find(c, "lo"))
-                net_config_add(c, "lo", json_pack("{s:i,s:s,s:s,s:i}", "priority", 1, "method", "loopback", "type",
-                                                  "loopback", "autostart", 1));
+        if (!iface_find(p, "lo", STRLEN("lo"))) {
+                NetIface *lo = iface_get(p, "lo", STRLEN("lo"));
 
+                json_object_set_new_nocheck(lo->attrs, "priority", json_integer(1));
+                set_str(p, lo, "method", "loopback");
+                set_str(p, lo, "type", "loopback");
+                set_int(p, lo, "autostart", true);
+        }
+
+        /* From here on in name order, as the model keeps them (a VLAN's "exists" comes from its parent's). */
+        qsort(c->ifaces, c->n_ifaces, sizeof(NetIface *), compare_ifaces);
         for (size_t i = 0; i < c->n_ifaces; i++)
-                finish_iface(c, c->ifaces[i]);
+                finish_iface(p, c->ifaces[i]);
 
         /* An interface started only by "allow-hotplug" keeps that keyword when rewritten. */
         for (size_t b = 0; b < c->n_blocks; b++)
                 if (c->blocks[b].kind == NET_BLOCK_AUTO && streq(c->blocks[b].keyword, "allow-hotplug"))
                         STRV_FOREACH(name, c->blocks[b].names)
-                                net_config_find(c, *name)->hotplug = true;
+                                iface_find(p, *name, strlen(*name))->hotplug = true;
         for (size_t b = 0; b < c->n_blocks; b++)
                 if (c->blocks[b].kind == NET_BLOCK_AUTO && net_auto_keyword_starts(c->blocks[b].keyword) &&
                     !streq(c->blocks[b].keyword, "allow-hotplug"))
                         STRV_FOREACH(name, c->blocks[b].names)
-                                net_config_find(c, *name)->hotplug = false;
+                                iface_find(p, *name, strlen(*name))->hotplug = false;
 }
 
 int net_config_parse(const char *filename, const char *text, size_t len, const NetDevList *devs, NetConfig **ret,
                      char **reterr) {
         _cleanup_(net_config_freep) NetConfig *c = new0(NetConfig, 1);
-        Parser p = { .c = c, .priority = 2 };
+        _cleanup_(parser_done) Parser p = { .c = c, .priority = 2 };
         int r;
 
         c->filename = xstrdup(filename);
@@ -924,18 +1245,18 @@ int net_config_parse(const char *filename, const char *text, size_t len, const N
         c->len = len;
         if (devs)
                 netdev_list_copy(&c->devs, devs);
+        p.zero = json_integer(0);
+        p.one = json_integer(1);
 
         r = split_lines(&p);
         if (r >= 0)
                 r = parse_blocks(&p);
-        for (size_t i = 0; i < p.n_lines; i++)
-                free(p.lines[i].content);
-        free(p.lines);
+        parser_lines_done(&p);
         if (r < 0) {
-                *reterr = p.error;
+                *reterr = TAKE_PTR(p.error);
                 return r;
         }
-        finish(c);
+        finish(&p);
         *ret = TAKE_PTR(c);
         return 0;
 }

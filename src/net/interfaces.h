@@ -48,7 +48,12 @@
 
 typedef struct NetIface {
         char *name;
-        json_t *attrs;            /* upstream's per-interface hash (see above) */
+        /*
+         * Upstream's per-interface hash (see above). Its values may be shared
+         * with other interfaces of the parsed model: replace them, never change
+         * one in place (json_object_set(), not json_array_append() on a list).
+         */
+        json_t *attrs;
         char **extra_addresses;   /* "address" values besides the last one of each family, in file order */
         bool hotplug;             /* brought up by "allow-hotplug" only */
         unsigned stanzas;         /* parser bookkeeping: the families that have a stanza */

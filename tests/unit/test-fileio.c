@@ -76,6 +76,44 @@ static void test_read_limits(void **state) {
         assert_int_equal(read_full_file("/nonexistent/file", 0, &data, NULL), -ENOENT);
 }
 
+/* Files of every size around the buffer's edges come back whole, also from a pipe (no size known). */
+static void test_read_sizes(void **state) {
+        static const size_t sizes[] = { 0, 1, 62, 63, 64, 16383, 16384, 16385, 65534, 65535, 65536, 100000 };
+        _cleanup_free_ char *p = xasprintf("%s/sized", (char *) *state), *buf = xmalloc(100000);
+
+        for (size_t i = 0; i < 100000; i++)
+                buf[i] = (char) ('a' + i % 23);
+        for (size_t k = 0; k < ELEMENTSOF(sizes); k++) {
+                _cleanup_free_ char *data = NULL, *piped = NULL;
+                size_t len = 0, plen = 0;
+                int fds[2];
+
+                assert_int_equal(write_file_atomic(p, buf, sizes[k], &WRITE_OPTIONS(0644, 0)), 0);
+                assert_int_equal(read_full_file(p, 0, &data, &len), 0);
+                assert_int_equal(len, sizes[k]);
+                assert_memory_equal(data, buf, sizes[k]);
+                assert_int_equal(data[len], 0);
+
+                if (sizes[k] > 65536)
+                        continue; /* more than a pipe holds without a reader */
+                assert_int_equal(pipe(fds), 0);
+                assert_int_equal(write(fds[1], buf, sizes[k]), (ssize_t) sizes[k]);
+                close(fds[1]);
+                assert_int_equal(read_full_fd(fds[0], 0, &piped, &plen), 0);
+                close(fds[0]);
+                assert_int_equal(plen, sizes[k]);
+                assert_memory_equal(piped, buf, sizes[k]);
+        }
+        /* The limit holds whether or not the size is known beforehand. */
+        assert_int_equal(write_file_atomic(p, buf, 20000, &WRITE_OPTIONS(0644, 0)), 0);
+        {
+                _cleanup_free_ char *data = NULL;
+
+                assert_int_equal(read_full_file(p, 19999, &data, NULL), -EFBIG);
+                assert_int_equal(read_full_file(p, 20000, &data, NULL), 0);
+        }
+}
+
 static void check_last_line(const char *dir, const char *content, const char *expect) {
         _cleanup_free_ char *p = xasprintf("%s/log", dir), *line = NULL;
 
@@ -157,6 +195,7 @@ static void test_mkdir(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_read_sizes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_last_line, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_first_line, setup, teardown),

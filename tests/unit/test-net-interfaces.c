@@ -602,6 +602,24 @@ static void test_update_keeps_keys(void **state) {
                                     "\tbridge-fd 0\n\n"));
 }
 
+/* Values the parser shares between interfaces stay theirs when one interface changes. */
+static void test_update_shared_values(void **state) {
+        _cleanup_(net_config_freep) NetConfig *c = parse_ok("iface vmbr0 inet manual\n\tbridge-ports none\n\n"
+                                                          "iface vmbr1 inet manual\n\tbridge-ports none\n",
+                                                          NULL);
+        _cleanup_free_ char *param = NULL, *err = NULL, *f0 = NULL, *f1 = NULL;
+
+        assert_int_equal(run_edit(c, "update", "vmbr0", "{\"type\": \"bridge\", \"cidr6\": \"fd00::1/64\"}", NULL,
+                                  &param, &err),
+                         0);
+        f0 = json_dump_canonical(json_object_get(net_config_find(c, "vmbr0")->attrs, "families"));
+        f1 = json_dump_canonical(json_object_get(net_config_find(c, "vmbr1")->attrs, "families"));
+        assert_string_equal(f0, "[\"inet\",\"inet6\"]");
+        assert_string_equal(f1, "[\"inet\"]");
+        assert_string_equal(net_attr_str(net_config_find(c, "vmbr1"), "method"), "manual");
+        assert_null(net_attr_str(net_config_find(c, "vmbr1"), "cidr6"));
+}
+
 static void test_physical_names(void **state) {
         /* upstream PHYSICAL_NIC_RE */
         STRV_FOREACH(n, STRV_MAKE("eth0", "eth12", "nic3", "if7", "enp3s0", "eno1", "ens18f0np0", "ib0", "ibp1s0"))
@@ -636,6 +654,7 @@ int main(void) {
                 cmocka_unit_test(test_edit_errors),
                 cmocka_unit_test(test_ipv6_host_types),
                 cmocka_unit_test(test_update_keeps_keys),
+                cmocka_unit_test(test_update_shared_values),
                 cmocka_unit_test(test_physical_names),
         };
 

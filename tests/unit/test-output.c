@@ -15,6 +15,7 @@
  * The renderer cases are upstream's test/format_test.pl.
  */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -22,6 +23,7 @@
 #include "api/json-util.h"
 #include "api/output.h"
 #include "basic/alloc.h"
+#include "basic/strbuf.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
 
@@ -88,6 +90,57 @@ static void test_renderers(void **state) {
         }
         unsetenv("TZ");
         tzset();
+}
+
+/* ---- canonical JSON (JSON::XS canonical, utf8) ----------------------------- */
+
+static void test_canonical_json(void **state) {
+        _cleanup_json_ json_t *v = json_object(), *big = json_object();
+        _cleanup_free_ char *got = NULL, *got_big = NULL;
+        _cleanup_(strbuf_release) StrBuf want_big = STRBUF_INIT;
+        const char bytes[] = "q\"b\\ \b\f\n\r\t\x01\x0b\x1f\x7f \xc3\xa4/";
+
+        /* Keys sorted bytewise, whatever the insertion order; escapes as JSON::XS writes them. */
+        json_object_set_new(v, "zz", json_stringn(bytes, strlen(bytes)));
+        json_object_set_new(v, "a", json_pack("[I,I,i,i]", (json_int_t) INT64_MIN, (json_int_t) INT64_MAX, 0, -42));
+        json_object_set_new(v, "ab", json_pack("{s:b,s:b,s:n,s:{}}", "t", 1, "f", 0, "n", "o"));
+        json_object_set_new(v, "B", json_real(1e20));
+        json_object_set_new(v, "", json_string(""));
+        got = json_dump_canonical(v);
+        assert_string_equal(got, "{\"\":\"\",\"B\":1e+20,"
+                                 "\"a\":[-9223372036854775808,9223372036854775807,0,-42],"
+                                 "\"ab\":{\"f\":false,\"n\":null,\"o\":{},\"t\":true},"
+                                 "\"zz\":\"q\\\"b\\\\ \\b\\f\\n\\r\\t\\u0001\\u000b\\u001f\x7f \xc3\xa4/\"}");
+
+        /* More keys than fit the small-object path, inserted in reverse. */
+        for (int i = 99; i >= 0; i--)
+                json_object_set_new(big, (char[]) { 'k', (char) ('0' + i / 10), (char) ('0' + i % 10), 0 }, json_integer(i));
+        strbuf_addc(&want_big, '{');
+        for (int i = 0; i < 100; i++)
+                strbuf_addf(&want_big, "%s\"k%02d\":%d", i ? "," : "", i, i);
+        strbuf_addc(&want_big, '}');
+        got_big = json_dump_canonical(big);
+        assert_string_equal(got_big, want_big.buf);
+}
+
+/* Written to a stream in pieces, the text is the same as in one string. */
+static void test_canonical_json_file(void **state) {
+        _cleanup_json_ json_t *list = json_array();
+        _cleanup_free_ char *want = NULL, *got = NULL;
+        size_t got_len = 0;
+        FILE *f;
+
+        for (int i = 0; i < 10000; i++)
+                json_array_append_new(list, json_pack("{s:i,s:s,s:[s]}", "n", i, "name", "vmbr0.100", "l", "x\ty"));
+        want = json_dump_canonical(list);
+        assert_true(strlen(want) > 3 * 64 * 1024);
+
+        f = open_memstream(&got, &got_len);
+        assert_non_null(f);
+        json_dump_canonical_file(list, f);
+        assert_int_equal(fclose(f), 0);
+        assert_int_equal(got_len, strlen(want));
+        assert_string_equal(got, want);
 }
 
 /* ---- CLIFormatter fixtures ---------------------------------------------- */
@@ -214,6 +267,8 @@ static void test_cliformatter_fixtures(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_renderers),
+                cmocka_unit_test(test_canonical_json),
+                cmocka_unit_test(test_canonical_json_file),
                 cmocka_unit_test(test_cliformatter_fixtures),
         };
 

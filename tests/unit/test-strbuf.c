@@ -42,6 +42,37 @@ static void test_long_format_grows(void **state) {
         assert_int_equal(sb.buf[sb.len], 0);
 }
 
+/* The inline appends grow exactly at the edge of the allocation, keeping the NUL. */
+static void test_append_at_allocation_edge(void **state) {
+        _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
+        char want[300];
+
+        for (size_t i = 0; i < sizeof(want) - 1; i++) {
+                want[i] = (char) ('a' + i % 26);
+                if (i % 3 == 0)
+                        strbuf_addc(&sb, want[i]);
+                else
+                        strbuf_add(&sb, &want[i], 1);
+                assert_true(sb.alloc > sb.len);
+                assert_int_equal(sb.buf[sb.len], 0);
+        }
+        want[sizeof(want) - 1] = 0;
+        assert_string_equal(sb.buf, want);
+
+        /* Room asked for is room given: exactly filling it needs no further growth. */
+        strbuf_release(&sb);
+        strbuf_grow(&sb, 100);
+        {
+                size_t alloc = sb.alloc;
+
+                strbuf_addchars(&sb, 'x', alloc - 1);
+                assert_int_equal(sb.alloc, alloc);
+                strbuf_addc(&sb, 'y');
+                assert_true(sb.alloc > alloc);
+                assert_int_equal(sb.len, alloc);
+        }
+}
+
 static void test_binary_content(void **state) {
         _cleanup_strbuf_ StrBuf sb = STRBUF_INIT;
 
@@ -112,6 +143,7 @@ int main(void) {
                 cmocka_unit_test(test_empty_is_printable),
                 cmocka_unit_test(test_add_and_format),
                 cmocka_unit_test(test_long_format_grows),
+                cmocka_unit_test(test_append_at_allocation_edge),
                 cmocka_unit_test(test_binary_content),
                 cmocka_unit_test(test_insert_remove_trim),
                 cmocka_unit_test(test_detach_transfers),

@@ -189,6 +189,7 @@ static const ApiMethod synthetic_index = {
         .description = "Directory index.",
         .returns = API_INDEX_RETURNS("name"),
         .permissions = { .kind = API_PERM_ALL_USERS },
+        .thread_safe = true,
         .handler = api_index_handler,
 };
 
@@ -204,6 +205,7 @@ static const ApiMethod root_methods[] = {
                              .items = &(const ApiSchema) { .type = API_TYPE_OBJECT,
                                                            .properties = root_returns_item } },
                 .permissions = { .kind = API_PERM_ALL_USERS },
+                .thread_safe = true,
                 .handler = api_index_handler,
         },
 };

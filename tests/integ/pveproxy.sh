@@ -8,7 +8,7 @@ need_cmd openssl
 need_cmd python3
 stress=$(dirname "$0")/http-stress.py
 
-plan 67
+plan 68
 setup_root pve1
 pvesh create /access/users --userid admin@pve --password adminpass1 >/dev/null
 pvesh set /access/acl --path / --roles Administrator --users admin@pve
@@ -118,6 +118,8 @@ is "$(head -c 1048576 /dev/zero | tr '\0' a | curl -sk -o /dev/null -w '%{http_c
         "$BASE/api2/json/nodes/pve1/config")" 413 "1 MiB body: 413"
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' a)" "$BASE/")
 like "$code" '^(4[0-9][0-9]|000)$' "100 kB header refused ($code)"
+is "$(api GET /version -H "X-Fill: $(head -c 7000 /dev/zero | tr '\0' a)" | cut -d' ' -f1)" 200 \
+        "8 KiB of header lines (upstream's limit) accepted"
 printf 'GARBAGE \x01\x02 HTTP/9\r\n\r\n' | timeout 5 openssl s_client -quiet -connect "127.0.0.1:$PORT" >/dev/null 2>&1
 is "$(api GET /version | cut -d' ' -f1)" 200 "still serving after malformed HTTP"
 is "$(curl -sk --path-as-is -o /dev/null -w '%{http_code}' "$BASE/../../etc/passwd")" 404 "static path traversal refused"

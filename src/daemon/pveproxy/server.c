@@ -19,6 +19,7 @@
 #include "basic/alloc.h"
 #include "basic/encode.h"
 #include "basic/fileio.h"
+#include "basic/filewatch.h"
 #include "basic/log.h"
 #include "basic/parse.h"
 #include "basic/rootdir.h"
@@ -34,6 +35,13 @@
 #define CONNECTION_TIMEOUT 60               /* seconds of inactivity */
 #define CONNECTION_LIMIT 2048
 #define PER_IP_CONNECTION_LIMIT 256
+/*
+ * libmicrohttpd keeps a request's line, header fields and the reply header
+ * in one buffer per connection and clears all of it for every request:
+ * 12 KiB holds the 8 KiB of header lines upstream allows (larger requests
+ * get 431) without clearing more than needed.
+ */
+#define CONNECTION_MEMORY ((size_t) 12 * 1024)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -82,8 +90,9 @@ typedef struct AccessSnapshot {
 } AccessSnapshot;
 
 static struct {
-        pthread_mutex_t lock;           /* guards current; held while a changed file is read */
+        pthread_mutex_t lock;           /* guards the rest; held while a changed file is read */
         AccessSnapshot *current;
+        FileWatch *watch;               /* on user.cfg and token.cfg: a stat() per request costs more */
 } access_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static void access_snapshot_unref(AccessSnapshot *s) {
@@ -116,26 +125,30 @@ static int access_snapshot_load(bool tokens, const FileStamp *cfg_stamp, const F
 }
 
 /*
- * A reference to the current snapshot, re-read first when user.cfg (or,
- * for a request with an API token, token.cfg) changed since it was taken.
- * Changes apply from the next request on, as with upstream's per-request
- * cfs_update().
+ * A reference to the current snapshot, re-read first when user.cfg (or
+ * token.cfg, when it is loaded or needed for a request with an API token)
+ * changed since it was taken. Changes apply from the next request on, as
+ * with upstream's per-request cfs_update().
  */
 static int access_snapshot_get(bool tokens, AccessSnapshot **ret, char **reterr) {
-        FileStamp cfg_stamp = file_stamp(USER_CFG_PATH), tokens_stamp = {};
         AccessSnapshot *s;
         int r = 0;
 
-        if (tokens)
-                tokens_stamp = file_stamp(TOKEN_CFG_PATH);
         pthread_mutex_lock(&access_state.lock);
         s = access_state.current;
-        if (!s || !file_stamp_eq(&s->cfg_stamp, &cfg_stamp) ||
-            (tokens && (!s->token_secrets || !file_stamp_eq(&s->tokens_stamp, &tokens_stamp)))) {
-                r = access_snapshot_load(tokens, &cfg_stamp, &tokens_stamp, &s, reterr);
-                if (r >= 0) {
-                        access_snapshot_unref(access_state.current);
-                        access_state.current = s;
+        tokens = tokens || (s && s->token_secrets);
+        if (file_watch_check(access_state.watch) || !s || (tokens && !s->token_secrets)) {
+                FileStamp cfg_stamp = file_stamp(USER_CFG_PATH), tokens_stamp = {};
+
+                if (tokens)
+                        tokens_stamp = file_stamp(TOKEN_CFG_PATH);
+                if (!s || !file_stamp_eq(&s->cfg_stamp, &cfg_stamp) ||
+                    (tokens && (!s->token_secrets || !file_stamp_eq(&s->tokens_stamp, &tokens_stamp)))) {
+                        r = access_snapshot_load(tokens, &cfg_stamp, &tokens_stamp, &s, reterr);
+                        if (r >= 0) {
+                                access_snapshot_unref(access_state.current);
+                                access_state.current = s;
+                        }
                 }
         }
         if (r >= 0) {
@@ -692,7 +705,10 @@ bad:
 }
 
 int server_start(const ServerOptions *o, Server **ret, char **reterr) {
+        _cleanup_free_ char *cfg_path = root_path(USER_CFG_PATH), *tokens_path = root_path(TOKEN_CFG_PATH);
         Server *s = new0(Server, 1);
+
+        access_state.watch = file_watch_new((const char *const[]) { cfg_path, tokens_path, NULL });
 
         s->www_dir = xstrdup(o->www_dir);
         s->daemons = new0(struct MHD_Daemon *, strv_length(o->listen) + 1);
@@ -714,7 +730,7 @@ int server_start(const ServerOptions *o, Server **ret, char **reterr) {
                                      MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_CONNECTION_LIMIT,
                                      MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT,
-                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 16 * 1024,
+                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
                                      MHD_OPTION_STRICT_FOR_CLIENT, 1,
                                      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -741,6 +757,7 @@ void server_stop(Server *s) {
         free(s);
         pthread_mutex_lock(&access_state.lock);
         access_snapshot_unref(TAKE_PTR(access_state.current));
+        access_state.watch = file_watch_free(access_state.watch);
         pthread_mutex_unlock(&access_state.lock);
         ticket_cache_clear();
 }

@@ -23,6 +23,7 @@ void api_call_init(ApiCall *call, const char *authid, ApiCallFlags flags) {
 void api_call_done(ApiCall *call) {
         free(call->path);
         free(call->authid);
+        json_decref(call->path_params);
         json_decref(call->params);
         json_decref(call->attrs);
         free(call->error.message);
@@ -129,29 +130,43 @@ static int check_declared_permission(ApiCall *call) {
         return api_error(call, 403, "Permission check failed (method declares no permission)");
 }
 
-int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, json_t *raw_params, json_t **ret) {
-        _cleanup_json_ json_t *path_params = NULL, *merged = NULL;
-        const ApiMethod *m;
+int api_call_route(ApiCall *call, ApiHttpMethod http_method, const char *path) {
+        free(call->path);
+        call->path = api_path_normalize(path);
+        json_decref(TAKE_PTR(call->path_params));
+        if (api_route(http_method, call->path, &call->method, &call->path_params) < 0)
+                return api_error(call, 501, "Method '%s %s' not implemented", api_http_method_to_string(http_method),
+                                 call->path);
+        return 0;
+}
+
+int api_call_run(ApiCall *call, json_t *raw_params, json_t **ret) {
+        _cleanup_json_ json_t *merged = NULL;
         const char *k;
         json_t *v;
+
+        /* Path parameters override parameters of the same name, as upstream. */
+        if (json_object_size(call->path_params) > 0) {
+                merged = raw_params ? json_copy(raw_params) : json_object();
+                json_object_foreach(call->path_params, k, v)
+                        json_object_set(merged, k, v);
+                raw_params = merged;
+        }
+        return api_call_invoke_method(call, call->method, raw_params, ret);
+}
+
+int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, json_t *raw_params, json_t **ret) {
         int r;
 
         *ret = NULL;
-        call->path = api_path_normalize(path);
-        r = api_route(http_method, call->path, &m, &path_params);
+        r = api_call_route(call, http_method, path);
         if (r < 0)
-                return api_error(call, 501, "Method '%s %s' not implemented", api_http_method_to_string(http_method),
-                                 call->path);
-
-        /* Path parameters override parameters of the same name, as upstream. */
-        merged = raw_params ? json_deep_copy(raw_params) : json_object();
-        json_object_foreach(path_params, k, v)
-                json_object_set(merged, k, v);
-        return api_call_invoke_method(call, m, merged, ret);
+                return r;
+        return api_call_run(call, raw_params, ret);
 }
 
 int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params, json_t **ret) {
-        _cleanup_json_ json_t *errors = json_object(), *empty = json_object();
+        _cleanup_json_ json_t *errors = json_object(), *empty = NULL;
         json_t *data = NULL;
         int r;
 
@@ -164,13 +179,15 @@ int api_call_invoke_method(ApiCall *call, const ApiMethod *m, json_t *raw_params
          * verified (with the raw values filling ACL path placeholders), so a caller
          * without the privilege learns nothing about valid parameters.
          */
-        call->params = json_incref(raw_params ?: empty);
+        if (!raw_params)
+                raw_params = empty = json_object();
+        call->params = json_incref(raw_params);
         r = check_declared_permission(call);
         json_decref(TAKE_PTR(call->params));
         if (r < 0)
                 return r;
 
-        call->params = api_check_object(m->parameters, false, raw_params ?: empty, "", errors);
+        call->params = api_check_object(m->parameters, false, raw_params, "", errors);
         if (!call->params) {
                 call->error.status = 400;
                 call->error.message = xstrdup("Parameter verification failed.");

@@ -30,6 +30,7 @@ typedef bool (*ApiPermissionCheck)(ApiCall *call, const char *acl_path, const ch
 struct ApiCall {
         const ApiMethod *method;
         char *path;                 /* the normalized request path */
+        json_t *path_params;        /* {parameter} values of the path, after api_call_route() */
         json_t *params;             /* validated parameters, path parameters included */
         char *authid;               /* "root@pam", "alice@pve", "alice@pve!token" */
         ApiCallFlags flags;
@@ -52,6 +53,15 @@ void api_call_done(ApiCall *call);
  * call->error describing the problem (status 400/403/404/500/501 as upstream).
  */
 int api_call_invoke(ApiCall *call, ApiHttpMethod http_method, const char *path, json_t *raw_params, json_t **ret);
+/*
+ * api_call_invoke() in two steps, so a server can look at the method (its
+ * permission kind, whether it is thread-safe) before authenticating and
+ * running it: api_call_route() finds the method for the path (call->method,
+ * call->path, call->path_params; 501 when there is none), api_call_run()
+ * does the rest.
+ */
+int api_call_route(ApiCall *call, ApiHttpMethod http_method, const char *path);
+int api_call_run(ApiCall *call, json_t *raw_params, json_t **ret);
 /*
  * Runs a method found by other means (a command-line program's own method):
  * validation, permission check and handler as api_call_invoke().

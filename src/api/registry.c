@@ -29,31 +29,139 @@ const ApiMethod *api_methods_next(const ApiMethod *prev) {
         return NULL;
 }
 
-/* The path templates of every method, split into segments once: routing runs on every API request. */
-typedef struct Route {
-        const ApiMethod *method;
-        char **segs;
-} Route;
+/*
+ * Routing runs on every API request, so the path templates of all methods
+ * are arranged once into a tree of segments: a request path walks down the
+ * literal children it names (binary search) and every {parameter} child,
+ * instead of being compared with each template in turn.
+ */
+typedef struct RouteNode RouteNode;
+
+struct RouteNode {
+        char *segment;              /* "nodes", "{node}" */
+        bool param;
+        RouteNode *parent;
+        size_t depth;               /* segments from the root to here */
+        RouteNode **children;       /* literal ones sorted by segment, then the {parameter} ones */
+        size_t n_children, n_literal;
+        /* The first method registered for each HTTP method with exactly this template. */
+        const ApiMethod *methods[_API_HTTP_METHOD_MAX];
+        size_t order[_API_HTTP_METHOD_MAX]; /* its registration index: earlier wins a tie */
+        int literal;                /* literal segments from the root to here */
+};
 
 static struct {
         pthread_once_t once;
-        Route *routes;
-        size_t n_routes;
-} route_table = { .once = PTHREAD_ONCE_INIT };
+        RouteNode root;
+} route_tree = { .once = PTHREAD_ONCE_INIT };
 
-static void build_route_table(void) {
-        API_FOREACH_METHOD(m)
-                route_table.n_routes++;
-        route_table.routes = new0(Route, route_table.n_routes);
-        size_t i = 0;
-        API_FOREACH_METHOD(m)
-                route_table.routes[i++] = (Route) { m, strv_split(m->path, "/") };
+static bool is_param_segment(const char *seg) {
+        return seg[0] == '{' && endswith(seg, "}");
 }
 
-static const Route *routes(size_t *ret_n) {
-        (void) pthread_once(&route_table.once, build_route_table);
-        *ret_n = route_table.n_routes;
-        return route_table.routes;
+static int node_cmp(const void *a, const void *b) {
+        const RouteNode *x = *(const RouteNode *const *) a, *y = *(const RouteNode *const *) b;
+
+        if (x->param != y->param)
+                return x->param ? 1 : -1;
+        return x->param ? 0 : strcmp(x->segment, y->segment);
+}
+
+static RouteNode *node_child(RouteNode *n, const char *seg) {
+        RouteNode *c;
+
+        for (size_t i = 0; i < n->n_children; i++)
+                if (streq(n->children[i]->segment, seg))
+                        return n->children[i];
+        c = new0(RouteNode, 1);
+        c->segment = xstrdup(seg);
+        c->param = is_param_segment(seg);
+        c->parent = n;
+        c->depth = n->depth + 1;
+        c->literal = n->literal + !c->param;
+        n->children = xrealloc(n->children, (n->n_children + 1) * sizeof(RouteNode *));
+        n->children[n->n_children++] = c;
+        n->n_literal += !c->param;
+        return c;
+}
+
+static void node_sort(RouteNode *n) {
+        qsort(n->children, n->n_children, sizeof(RouteNode *), node_cmp);
+        for (size_t i = 0; i < n->n_children; i++)
+                node_sort(n->children[i]);
+}
+
+static void build_route_tree(void) {
+        size_t order = 0;
+
+        API_FOREACH_METHOD(m) {
+                _cleanup_strv_free_ char **segs = strv_split(m->path, "/");
+                RouteNode *n = &route_tree.root;
+
+                STRV_FOREACH(s, segs)
+                        n = node_child(n, *s);
+                if (!n->methods[m->http_method]) {
+                        n->methods[m->http_method] = m;
+                        n->order[m->http_method] = order;
+                }
+                order++;
+        }
+        node_sort(&route_tree.root);
+}
+
+typedef struct RouteMatch {
+        ApiHttpMethod http_method;
+        const RouteNode *best;
+        bool path_exists;           /* some template matches, with any HTTP method */
+} RouteMatch;
+
+/* Of the templates matching the path, the one with most literal segments wins, as in a linear scan. */
+static void route_walk(const RouteNode *n, char **segs, RouteMatch *m) {
+        if (!*segs) {
+                const RouteNode *b = m->best;
+
+                for (size_t i = 0; i < _API_HTTP_METHOD_MAX; i++)
+                        m->path_exists = m->path_exists || n->methods[i];
+                if (n->methods[m->http_method] &&
+                    (!b || n->literal > b->literal ||
+                     (n->literal == b->literal && n->order[m->http_method] < b->order[m->http_method])))
+                        m->best = n;
+                return;
+        }
+
+        size_t lo = 0, hi = n->n_literal;
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                int c = strcmp(*segs, n->children[mid]->segment);
+
+                if (c == 0) {
+                        route_walk(n->children[mid], segs + 1, m);
+                        break;
+                }
+                if (c < 0)
+                        hi = mid;
+                else
+                        lo = mid + 1;
+        }
+        for (size_t i = n->n_literal; i < n->n_children; i++)
+                route_walk(n->children[i], segs + 1, m);
+}
+
+/* The {parameter} values along the path to a matched node. */
+static json_t *route_params(const RouteNode *n, char **segs) {
+        json_t *params = json_object();
+
+        for (; n->parent; n = n->parent)
+                if (n->param) {
+                        _cleanup_free_ char *name = xstrndup(n->segment + 1, strlen(n->segment) - 2);
+                        json_object_set_new(params, name, json_string(segs[n->depth - 1]));
+                }
+        return params;
+}
+
+static const RouteNode *route_root(void) {
+        (void) pthread_once(&route_tree.once, build_route_tree);
+        return &route_tree.root;
 }
 
 char *api_path_normalize(const char *path) {
@@ -70,32 +178,6 @@ char *api_path_normalize(const char *path) {
         return strbuf_detach(&sb, NULL);
 }
 
-static bool is_param_segment(const char *seg) {
-        return seg[0] == '{' && endswith(seg, "}");
-}
-
-/*
- * Matches a concrete path against a template. Returns -1 for no match, else
- * the number of literal segments (higher is a more specific match).
- */
-static int match_template(char **tmpl, char **path, json_t *params) {
-        int literal = 0;
-        size_t i;
-
-        for (i = 0; tmpl[i] && path[i]; i++) {
-                if (is_param_segment(tmpl[i])) {
-                        if (params) {
-                                _cleanup_free_ char *name = xstrndup(tmpl[i] + 1, strlen(tmpl[i]) - 2);
-                                json_object_set_new(params, name, json_string(path[i]));
-                        }
-                } else if (streq(tmpl[i], path[i]))
-                        literal++;
-                else
-                        return -1;
-        }
-        return tmpl[i] || path[i] ? -1 : literal;
-}
-
 /*
  * Directory levels that have children but no GET method of their own (such
  * as /cluster, shared by several areas) are served by this index.
@@ -107,6 +189,7 @@ static const ApiMethod synthetic_index = {
         .description = "Directory index.",
         .returns = API_INDEX_RETURNS("name"),
         .permissions = { .kind = API_PERM_ALL_USERS },
+        .thread_safe = true,
         .handler = api_index_handler,
 };
 
@@ -122,6 +205,7 @@ static const ApiMethod root_methods[] = {
                              .items = &(const ApiSchema) { .type = API_TYPE_OBJECT,
                                                            .properties = root_returns_item } },
                 .permissions = { .kind = API_PERM_ALL_USERS },
+                .thread_safe = true,
                 .handler = api_index_handler,
         },
 };
@@ -131,28 +215,10 @@ API_REGISTER_METHODS(root_methods);
 int api_route(ApiHttpMethod http_method, const char *path, const ApiMethod **ret_method, json_t **ret_path_params) {
         _cleanup_free_ char *norm = api_path_normalize(path);
         _cleanup_strv_free_ char **segs = strv_split(norm, "/");
-        const ApiMethod *best = NULL;
-        int best_score = -1;
-        bool path_exists = false;
+        RouteMatch m = { .http_method = http_method };
 
-        size_t n;
-        const Route *table = routes(&n);
-        const Route *best_route = NULL;
-
-        for (size_t i = 0; i < n; i++) {
-                int score = match_template(table[i].segs, segs, NULL);
-
-                if (score < 0)
-                        continue;
-                path_exists = true;
-                if (table[i].method->http_method == http_method && score > best_score) {
-                        best_route = &table[i];
-                        best = table[i].method;
-                        best_score = score;
-                }
-        }
-
-        if (!best && http_method == API_GET) {
+        route_walk(route_root(), segs, &m);
+        if (!m.best && http_method == API_GET) {
                 _cleanup_strv_free_ char **children = api_children(norm);
 
                 if (!strv_isempty(children)) {
@@ -162,39 +228,34 @@ int api_route(ApiHttpMethod http_method, const char *path, const ApiMethod **ret
                         return 0;
                 }
         }
-        if (!best)
-                return path_exists ? -EOPNOTSUPP : -ENOENT;
+        if (!m.best)
+                return m.path_exists ? -EOPNOTSUPP : -ENOENT;
 
-        if (ret_path_params) {
-                json_t *params = json_object();
-
-                (void) match_template(best_route->segs, segs, params);
-                *ret_path_params = params;
-        }
-        *ret_method = best;
+        if (ret_path_params)
+                *ret_path_params = route_params(m.best, segs);
+        *ret_method = m.best->methods[http_method];
         return 0;
+}
+
+/* Collects the literal children of the nodes matching segs; a {parameter} on either side matches anything. */
+static void children_walk(const RouteNode *n, char **segs, char ***children) {
+        if (!*segs) {
+                for (size_t i = 0; i < n->n_literal; i++)
+                        if (!strv_contains(*children, n->children[i]->segment))
+                                strv_extend(children, n->children[i]->segment);
+                return;
+        }
+        for (size_t i = 0; i < n->n_children; i++)
+                if (n->children[i]->param || is_param_segment(*segs) || streq(n->children[i]->segment, *segs))
+                        children_walk(n->children[i], segs + 1, children);
 }
 
 char **api_children(const char *path) {
         _cleanup_free_ char *norm = api_path_normalize(path);
         _cleanup_strv_free_ char **segs = strv_split(norm, "/");
         char **children = new0(char *, 1);
-        size_t depth = strv_length(segs);
 
-        size_t n;
-        const Route *table = routes(&n);
-
-        for (size_t r = 0; r < n; r++) {
-                char **tmpl = table[r].segs;
-                bool match = strv_length(tmpl) > depth;
-
-                for (size_t i = 0; match && i < depth; i++)
-                        match = is_param_segment(tmpl[i]) || is_param_segment(segs[i]) ? true
-                                                                                         : streq(tmpl[i], segs[i]);
-                if (!match || is_param_segment(tmpl[depth]) || strv_contains(children, tmpl[depth]))
-                        continue;
-                strv_extend(&children, tmpl[depth]);
-        }
+        children_walk(route_root(), segs, &children);
         strv_sort(children);
         return children;
 }

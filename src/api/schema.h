@@ -143,6 +143,15 @@ typedef struct ApiMethod {
         ApiPermission permissions;
         bool protected_;               /* runs in the privileged part of pveproxy */
         bool task;                     /* starts a task and returns its UPID */
+        /*
+         * The handler may run concurrently with any other call: it reads only
+         * data that never changes while the program runs (or does its own
+         * locking) and keeps no state between calls. pveproxy runs the other
+         * methods one at a time, since most handlers read and write the
+         * configuration files of their area without locking against
+         * themselves. Set it only where that is plainly true.
+         */
+        bool thread_safe;
         ApiHandler handler;
 } ApiMethod;
 

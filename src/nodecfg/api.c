@@ -383,6 +383,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .parameters = no_params,
                 .returns = { .type = API_TYPE_OBJECT, .properties = version_props },
                 .permissions = { .kind = API_PERM_ALL_USERS },
+                .thread_safe = true,
                 .handler = get_version,
         },
         {
@@ -414,6 +415,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .parameters = node_param,
                 .returns = { .type = API_TYPE_OBJECT, .properties = version_props },
                 .permissions = { .kind = API_PERM_ALL_USERS },
+                .thread_safe = true,
                 .handler = get_node_version,
         },
         {

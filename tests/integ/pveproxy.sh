@@ -8,7 +8,7 @@ need_cmd openssl
 need_cmd python3
 stress=$(dirname "$0")/http-stress.py
 
-plan 62
+plan 68
 setup_root pve1
 pvesh create /access/users --userid admin@pve --password adminpass1 >/dev/null
 pvesh set /access/acl --path / --roles Administrator --users admin@pve
@@ -86,6 +86,18 @@ pvesh set /access/acl --path / --roles Administrator --tokens admin@pve!sep
 is "$(tapi "$sep" PUT /nodes/pve1/config -d description=tok)" 200 "token write needs no CSRF token"
 is "$(tapi "${sep%=*}=00000000-0000-0000-0000-000000000000" GET /version)" 401 "wrong token secret: 401"
 
+# --- access changes apply from the next request on, to tickets and tokens already seen ---
+pvesh delete /access/users/audit@pve/token/ro
+is "$(tapi "$token" GET /nodes/pve1/status)" 401 "a removed token is refused at once"
+is "$(api GET /nodes/pve1/status | cut -d' ' -f1)" 200 "auditor ticket reads (and is now known)"
+pvesh set /access/acl --path / --roles PVEAuditor --users audit@pve --delete 1
+is "$(api GET /nodes/pve1/status | cut -d' ' -f1)" 403 "a removed ACL entry takes effect at once"
+pvesh set /access/users/audit@pve --enable 0
+is "$(api GET /version | cut -d' ' -f1)" 401 "a disabled user's known ticket is refused at once"
+pvesh set /access/users/audit@pve --enable 1
+pvesh set /access/acl --path / --roles PVEAuditor --users audit@pve
+is "$(api GET /nodes/pve1/status | cut -d' ' -f1)" 200 "re-enabled and re-granted: reads again"
+
 # --- PAM realm with a real Linux user ---
 if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null; then
         pamuser=pvt$$
@@ -106,6 +118,8 @@ is "$(head -c 1048576 /dev/zero | tr '\0' a | curl -sk -o /dev/null -w '%{http_c
         "$BASE/api2/json/nodes/pve1/config")" 413 "1 MiB body: 413"
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 100000 /dev/zero | tr '\0' a)" "$BASE/")
 like "$code" '^(4[0-9][0-9]|000)$' "100 kB header refused ($code)"
+is "$(api GET /version -H "X-Fill: $(head -c 7000 /dev/zero | tr '\0' a)" | cut -d' ' -f1)" 200 \
+        "8 KiB of header lines (upstream's limit) accepted"
 printf 'GARBAGE \x01\x02 HTTP/9\r\n\r\n' | timeout 5 openssl s_client -quiet -connect "127.0.0.1:$PORT" >/dev/null 2>&1
 is "$(api GET /version | cut -d' ' -f1)" 200 "still serving after malformed HTTP"
 is "$(curl -sk --path-as-is -o /dev/null -w '%{http_code}' "$BASE/../../etc/passwd")" 404 "static path traversal refused"

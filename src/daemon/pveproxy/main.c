@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "access/auth.h"
+#include "api/json-util.h"
 #include "basic/alloc.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
@@ -161,6 +162,7 @@ static int serve(int ready_fd) {
         raise_fd_limit();
         setup_pam_helper();
         (void) node_name();  /* resolve once, before threads share it */
+        json_setup_allocator();
         (void) root_dir();
 
         r = node_certificate_ensure(&err);

@@ -6,6 +6,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -18,6 +19,7 @@
 #include "basic/alloc.h"
 #include "basic/encode.h"
 #include "basic/fileio.h"
+#include "basic/filewatch.h"
 #include "basic/log.h"
 #include "basic/parse.h"
 #include "basic/rootdir.h"
@@ -33,6 +35,13 @@
 #define CONNECTION_TIMEOUT 60               /* seconds of inactivity */
 #define CONNECTION_LIMIT 2048
 #define PER_IP_CONNECTION_LIMIT 256
+/*
+ * libmicrohttpd keeps a request's line, header fields and the reply header
+ * in one buffer per connection and clears all of it for every request:
+ * 12 KiB holds the 8 KiB of header lines upstream allows (larger requests
+ * get 431) without clearing more than needed.
+ */
+#define CONNECTION_MEMORY ((size_t) 12 * 1024)
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define CSP "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " \
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -45,108 +54,195 @@ struct Server {
 
 /* ---- access state ------------------------------------------------------- */
 
-/*
- * API handlers of the areas are written for one caller at a time, so calls
- * that need a signed-in user run one after another under this lock. It
- * also guards the cached access files. The world-callable methods (login,
- * realm list) take no lock: a slow PAM check must not stall the API.
- */
-#define TICKET_CACHE_SIZE 32
+/* Identifies one version of a file: every write replaces it (write_file_atomic()), so the inode changes too. */
+typedef struct FileStamp {
+        dev_t dev;
+        ino_t ino;
+        off_t size;
+        struct timespec mtime;
+} FileStamp;
 
-/* A ticket whose signature was checked; its age is still checked on every use. */
-typedef struct VerifiedTicket {
-        char *ticket;
-        char *userid;
-} VerifiedTicket;
-
-static struct {
-        pthread_mutex_t lock;
-        UserConfig cfg;
-        json_t *token_secrets;
-        struct timespec cfg_mtime, tokens_mtime;
-        bool loaded;
-        VerifiedTicket tickets[TICKET_CACHE_SIZE]; /* RSA verification is the most costly step of a request */
-        unsigned next_ticket;
-} state = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-/* ticket_verify() with a cache of recently verified tickets; called with state.lock held. */
-static int verify_ticket_cached(const AuthKeys *keys, const char *ticket, int64_t now, char **ret_userid) {
-        _cleanup_free_ char *userid = NULL;
-        int64_t issued;
-        int r;
-
-        for (unsigned i = 0; i < TICKET_CACHE_SIZE; i++) {
-                VerifiedTicket *v = &state.tickets[i];
-
-                if (!v->ticket || !streq(v->ticket, ticket))
-                        continue;
-                /* The signature is known good; the validity window moves on. */
-                if (ticket_split(ticket, NULL, NULL, &issued, NULL) < 0 ||
-                    now - issued <= -TICKET_GRACE_PERIOD || now - issued >= TICKET_LIFETIME)
-                        return -EACCES;
-                *ret_userid = xstrdup(v->userid);
-                return 0;
-        }
-        r = ticket_verify(keys, ticket, now, &userid);
-        if (r < 0)
-                return r;
-        VerifiedTicket *slot = &state.tickets[state.next_ticket++ % TICKET_CACHE_SIZE];
-        free(slot->ticket);
-        free(slot->userid);
-        slot->ticket = xstrdup(ticket);
-        slot->userid = xstrdup(userid);
-        *ret_userid = TAKE_PTR(userid);
-        return 0;
-}
-
-static struct timespec file_mtime(const char *rel) {
+static FileStamp file_stamp(const char *rel) {
         _cleanup_free_ char *path = root_path(rel);
         struct stat st;
 
         if (stat(path, &st) < 0)
-                return (struct timespec) {};
-        return st.st_mtim;
+                return (FileStamp) {};
+        return (FileStamp) { st.st_dev, st.st_ino, st.st_size, st.st_mtim };
 }
 
-static bool timespec_eq(struct timespec a, struct timespec b) {
-        return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+static bool file_stamp_eq(const FileStamp *a, const FileStamp *b) {
+        return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+               a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 /*
- * Re-reads user.cfg (and token.cfg, when a token is to be checked) if they
- * changed; called with state.lock held.
+ * The access files as read at one moment. A snapshot never changes once
+ * published: each request holds a reference for its whole run, so its
+ * permission checks see one configuration while another thread replaces
+ * the snapshot after a file changed.
  */
-static int refresh_access_files(bool tokens, char **reterr) {
-        struct timespec cfg_mtime = file_mtime(USER_CFG_PATH);
+typedef struct AccessSnapshot {
+        atomic_uint n_ref;
+        UserConfig cfg;
+        json_t *token_secrets;          /* NULL until a request brings an API token */
+        FileStamp cfg_stamp, tokens_stamp;
+} AccessSnapshot;
+
+static struct {
+        pthread_mutex_t lock;           /* guards the rest; held while a changed file is read */
+        AccessSnapshot *current;
+        FileWatch *watch;               /* on user.cfg and token.cfg: a stat() per request costs more */
+} access_state = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void access_snapshot_unref(AccessSnapshot *s) {
+        if (!s || atomic_fetch_sub(&s->n_ref, 1) != 1)
+                return;
+        user_config_done(&s->cfg);
+        json_decref(s->token_secrets);
+        free(s);
+}
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(AccessSnapshot *, access_snapshot_unref);
+
+static int access_snapshot_load(bool tokens, const FileStamp *cfg_stamp, const FileStamp *tokens_stamp,
+                                 AccessSnapshot **ret, char **reterr) {
+        AccessSnapshot *s = new0(AccessSnapshot, 1);
         int r;
 
-        if (!state.loaded || !timespec_eq(cfg_mtime, state.cfg_mtime)) {
-                UserConfig cfg;
-
-                r = access_config_load(&cfg, reterr);
-                if (r < 0)
-                        return r;
-                user_config_done(&state.cfg);
-                state.cfg = cfg;
-                state.cfg_mtime = cfg_mtime;
+        s->n_ref = 1;
+        s->cfg_stamp = *cfg_stamp;
+        s->tokens_stamp = *tokens_stamp;
+        r = access_config_load(&s->cfg, reterr);
+        if (r >= 0 && tokens)
+                r = access_secrets_load(TOKEN_CFG_PATH, &s->token_secrets, reterr);
+        if (r < 0) {
+                access_snapshot_unref(s);
+                return r;
         }
-        state.loaded = true;
-        if (!tokens)
-                return 0;
-
-        struct timespec tokens_mtime = file_mtime(TOKEN_CFG_PATH);
-        if (!state.token_secrets || !timespec_eq(tokens_mtime, state.tokens_mtime)) {
-                json_t *secrets;
-
-                r = access_secrets_load(TOKEN_CFG_PATH, &secrets, reterr);
-                if (r < 0)
-                        return r;
-                json_decref(state.token_secrets);
-                state.token_secrets = secrets;
-                state.tokens_mtime = tokens_mtime;
-        }
+        *ret = s;
         return 0;
 }
+
+/*
+ * A reference to the current snapshot, re-read first when user.cfg (or
+ * token.cfg, when it is loaded or needed for a request with an API token)
+ * changed since it was taken. Changes apply from the next request on, as
+ * with upstream's per-request cfs_update().
+ */
+static int access_snapshot_get(bool tokens, AccessSnapshot **ret, char **reterr) {
+        AccessSnapshot *s;
+        int r = 0;
+
+        pthread_mutex_lock(&access_state.lock);
+        s = access_state.current;
+        tokens = tokens || (s && s->token_secrets);
+        if (file_watch_check(access_state.watch) || !s || (tokens && !s->token_secrets)) {
+                FileStamp cfg_stamp = file_stamp(USER_CFG_PATH), tokens_stamp = {};
+
+                if (tokens)
+                        tokens_stamp = file_stamp(TOKEN_CFG_PATH);
+                if (!s || !file_stamp_eq(&s->cfg_stamp, &cfg_stamp) ||
+                    (tokens && (!s->token_secrets || !file_stamp_eq(&s->tokens_stamp, &tokens_stamp)))) {
+                        r = access_snapshot_load(tokens, &cfg_stamp, &tokens_stamp, &s, reterr);
+                        if (r >= 0) {
+                                access_snapshot_unref(access_state.current);
+                                access_state.current = s;
+                        }
+                }
+        }
+        if (r >= 0) {
+                atomic_fetch_add(&s->n_ref, 1);
+                *ret = s;
+        }
+        pthread_mutex_unlock(&access_state.lock);
+        return r;
+}
+
+/*
+ * Tickets whose RSA signature was verified, the most costly step of a
+ * request, so a client pays it once per ticket rather than per request.
+ * Direct-mapped by the signature's last bytes; a slot holds only tickets
+ * that verified, and their validity window is checked on every use.
+ */
+#define TICKET_CACHE_SIZE 64
+
+typedef struct VerifiedTicket {
+        char *ticket;
+        char *userid;
+        int64_t issued;
+} VerifiedTicket;
+
+static struct {
+        pthread_mutex_t lock;
+        VerifiedTicket slots[TICKET_CACHE_SIZE];
+} ticket_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static VerifiedTicket *ticket_cache_slot(const char *ticket) {
+        size_t len = strlen(ticket);
+        unsigned h = 0;
+
+        for (size_t i = len > 8 ? len - 8 : 0; i < len; i++)
+                h = h * 31 + (unsigned char) ticket[i];
+        return &ticket_cache.slots[h % TICKET_CACHE_SIZE];
+}
+
+static bool ticket_in_window(int64_t issued, int64_t now) {
+        return now - issued > -TICKET_GRACE_PERIOD && now - issued < TICKET_LIFETIME;
+}
+
+/* ticket_verify() through the cache. */
+static int verify_ticket_cached(const AuthKeys *keys, const char *ticket, int64_t now, char **ret_userid) {
+        _cleanup_free_ char *userid = NULL;
+        VerifiedTicket *slot = ticket_cache_slot(ticket);
+        int64_t issued;
+        int r;
+
+        pthread_mutex_lock(&ticket_cache.lock);
+        if (slot->ticket && streq(slot->ticket, ticket)) {
+                bool valid = ticket_in_window(slot->issued, now);
+
+                if (valid)
+                        *ret_userid = xstrdup(slot->userid);
+                pthread_mutex_unlock(&ticket_cache.lock);
+                return valid ? 0 : -EACCES;
+        }
+        pthread_mutex_unlock(&ticket_cache.lock);
+
+        r = ticket_verify(keys, ticket, now, &userid);
+        if (r < 0)
+                return r;
+        r = ticket_split(ticket, NULL, NULL, &issued, NULL);
+        if (r < 0)
+                return r;
+
+        pthread_mutex_lock(&ticket_cache.lock);
+        free(slot->ticket);
+        free(slot->userid);
+        *slot = (VerifiedTicket) { xstrdup(ticket), xstrdup(userid), issued };
+        pthread_mutex_unlock(&ticket_cache.lock);
+        *ret_userid = TAKE_PTR(userid);
+        return 0;
+}
+
+static void ticket_cache_clear(void) {
+        pthread_mutex_lock(&ticket_cache.lock);
+        for (size_t i = 0; i < TICKET_CACHE_SIZE; i++) {
+                free(ticket_cache.slots[i].ticket);
+                free(ticket_cache.slots[i].userid);
+                ticket_cache.slots[i] = (VerifiedTicket) {};
+        }
+        pthread_mutex_unlock(&ticket_cache.lock);
+}
+
+/*
+ * API handlers of the areas are written for one caller at a time (they
+ * read and write their configuration files without locking against
+ * themselves), so calls of methods not marked thread_safe run one after
+ * another under this lock. The world-callable methods (login, realm list)
+ * take no lock either: a slow PAM check must not stall the API.
+ */
+static pthread_mutex_t handler_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- requests ----------------------------------------------------------- */
 
@@ -172,7 +268,7 @@ static void add_common_headers(struct MHD_Response *resp) {
 }
 
 static struct MHD_Response *json_response(json_t *body) {
-        char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *text = json_dump_canonical(body);
         struct MHD_Response *resp;
 
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -321,11 +417,13 @@ typedef enum AuthResult {
         AUTH_ERROR,     /* the access files could not be read */
 } AuthResult;
 
-/* Authenticates the request; called with state.lock held. */
-static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, char **ret_authid, bool *ret_token) {
+/* Authenticates the request; on success *ret_access is the access snapshot the call runs with. */
+static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, char **ret_authid,
+                               AccessSnapshot **ret_access) {
         const char *cookie = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
         const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         _cleanup_free_ char *ticket = NULL, *token = NULL, *authid = NULL, *err = NULL;
+        _cleanup_(access_snapshot_unrefp) AccessSnapshot *access = NULL;
         const AuthKeys *keys;
         int64_t t = (int64_t) time(NULL);
 
@@ -334,13 +432,13 @@ static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, c
                 token = auth_value(authz, "PVEAPIToken");
         if (!ticket && !token)
                 return AUTH_MISSING;
-        if (refresh_access_files(token != NULL, &err) < 0) {
+        if (access_snapshot_get(token != NULL, &access, &err) < 0) {
                 log_error("%s", err);
                 return AUTH_ERROR;
         }
 
         if (token) {
-                if (access_check_token(&state.cfg, state.token_secrets, token, t, &authid, &err) < 0) {
+                if (access_check_token(&access->cfg, access->token_secrets, token, t, &authid, &err) < 0) {
                         log_info("authentication failure: %s", err);
                         return AUTH_FAILED;
                 }
@@ -351,7 +449,7 @@ static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, c
                         return AUTH_ERROR;
                 }
                 if (verify_ticket_cached(keys, ticket, t, &authid) < 0 ||
-                    user_config_check_enabled(&state.cfg, authid, t, &err) < 0) {
+                    user_config_check_enabled(&access->cfg, authid, t, &err) < 0) {
                         log_info("authentication failure: %s", err ?: "invalid ticket");
                         return AUTH_FAILED;
                 }
@@ -362,21 +460,29 @@ static AuthResult authenticate(struct MHD_Connection *c, ApiHttpMethod method, c
                         return AUTH_CSRF;
         }
         *ret_authid = TAKE_PTR(authid);
-        *ret_token = token != NULL;
+        *ret_access = TAKE_PTR(access);
         return AUTH_OK;
+}
+
+/* Upstream's answer: {"data": ...} with the result attributes beside it. */
+static struct MHD_Response *success_response(json_t *data, json_t *attrs) {
+        _cleanup_json_ json_t *body = json_object();
+
+        json_object_set(body, "data", data ?: json_null());
+        json_object_update(body, attrs);
+        return json_response(body);
 }
 
 static enum MHD_Result handle_api(struct MHD_Connection *c, Request *req, const char *url, const char *method_name) {
         const char *path = url + strlen(API_PREFIX);
-        _cleanup_json_ json_t *params = NULL, *data = NULL, *body = NULL;
+        _cleanup_json_ json_t *params = NULL, *data = NULL;
         _cleanup_free_ char *authid = NULL, *err = NULL;
+        _cleanup_(access_snapshot_unrefp) AccessSnapshot *access = NULL;
         _cleanup_(api_call_done) ApiCall call = {};
-        const ApiMethod *m = NULL;
         char peer[64];
-        bool world, token = false, locked = false;
+        bool world, serialize;
         int method, r;
 
-        peer_address(c, peer, sizeof(peer));
         method = api_http_method_from_string(method_name);
         if (method < 0)
                 return queue_error(c, MHD_HTTP_NOT_IMPLEMENTED, "method not available");
@@ -386,43 +492,49 @@ static enum MHD_Result handle_api(struct MHD_Connection *c, Request *req, const 
                 return queue(c, MHD_HTTP_BAD_REQUEST, error_response(err, NULL));
 
         /* Only the login and the realm list are open to everyone; everything else needs credentials first. */
-        world = api_route(method, path, &m, NULL) >= 0 && m->permissions.kind == API_PERM_WORLD;
+        api_call_init(&call, "", 0);
+        call.check_permission = access_check_permission; /* with no auth_data nothing is permitted */
+        r = api_call_route(&call, method, path);
+        world = r >= 0 && call.method->permissions.kind == API_PERM_WORLD;
         if (!world) {
-                pthread_mutex_lock(&state.lock);
-                locked = true;
-                switch (authenticate(c, method, &authid, &token)) {
+                switch (authenticate(c, method, &authid, &access)) {
                 case AUTH_OK:
                         break;
                 case AUTH_MISSING:
-                        pthread_mutex_unlock(&state.lock);
                         return queue_error(c, MHD_HTTP_UNAUTHORIZED, "No ticket");
                 case AUTH_CSRF:
-                        pthread_mutex_unlock(&state.lock);
                         return queue_error(c, MHD_HTTP_UNAUTHORIZED, "Permission denied - invalid csrf token");
                 case AUTH_FAILED:
-                        pthread_mutex_unlock(&state.lock);
+                        peer_address(c, peer, sizeof(peer));
                         login_guard_record_failure(peer);
                         return queue_delayed(c, req, MHD_HTTP_UNAUTHORIZED, error_response("Authentication failed!", NULL));
                 case AUTH_ERROR:
-                        pthread_mutex_unlock(&state.lock);
                         return queue_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "unable to read access configuration");
                 }
-        } else if (method == API_POST && login_guard_blocked(peer))
-                return queue_delayed(c, req, MHD_HTTP_TOO_MANY_REQUESTS,
-                                     error_response("too many failed logins, try again later", NULL));
-
-        api_call_init(&call, authid ?: "", 0);
-        call.check_permission = access_check_permission;
-        call.auth_data = world ? NULL : &state.cfg;
-        r = api_call_invoke(&call, method, path, params, &data);
-        if (locked)
-                pthread_mutex_unlock(&state.lock);
+                free(call.authid);
+                call.authid = TAKE_PTR(authid);
+                call.auth_data = &access->cfg;
+        } else if (method == API_POST) {
+                peer_address(c, peer, sizeof(peer));
+                if (login_guard_blocked(peer))
+                        return queue_delayed(c, req, MHD_HTTP_TOO_MANY_REQUESTS,
+                                             error_response("too many failed logins, try again later", NULL));
+        }
+        if (r >= 0) {
+                serialize = !world && !call.method->thread_safe;
+                if (serialize)
+                        pthread_mutex_lock(&handler_lock);
+                r = api_call_run(&call, params, &data);
+                if (serialize)
+                        pthread_mutex_unlock(&handler_lock);
+        }
 
         if (r < 0) {
                 unsigned status = call.error.status ?: MHD_HTTP_INTERNAL_SERVER_ERROR;
                 struct MHD_Response *resp = error_response(call.error.message ?: "internal error", call.error.errors);
 
                 if (world && status == MHD_HTTP_UNAUTHORIZED) {
+                        peer_address(c, peer, sizeof(peer));
                         log_info("authentication failure; rhost=%s user=%s", peer,
                                  strempty(json_object_get_string(params, "username")));
                         login_guard_record_failure(peer);
@@ -430,9 +542,7 @@ static enum MHD_Result handle_api(struct MHD_Connection *c, Request *req, const 
                 }
                 return queue(c, status, resp);
         }
-        body = json_pack("{s:O?}", "data", data);
-        json_object_update(body, call.attrs);
-        return queue(c, MHD_HTTP_OK, json_response(body));
+        return queue(c, MHD_HTTP_OK, success_response(data, call.attrs));
 }
 
 /* ---- static files ------------------------------------------------------- */
@@ -595,7 +705,10 @@ bad:
 }
 
 int server_start(const ServerOptions *o, Server **ret, char **reterr) {
+        _cleanup_free_ char *cfg_path = root_path(USER_CFG_PATH), *tokens_path = root_path(TOKEN_CFG_PATH);
         Server *s = new0(Server, 1);
+
+        access_state.watch = file_watch_new((const char *const[]) { cfg_path, tokens_path, NULL });
 
         s->www_dir = xstrdup(o->www_dir);
         s->daemons = new0(struct MHD_Daemon *, strv_length(o->listen) + 1);
@@ -617,7 +730,7 @@ int server_start(const ServerOptions *o, Server **ret, char **reterr) {
                                      MHD_OPTION_CONNECTION_LIMIT, CONNECTION_LIMIT,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, PER_IP_CONNECTION_LIMIT,
                                      MHD_OPTION_CONNECTION_TIMEOUT, CONNECTION_TIMEOUT,
-                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 16 * 1024,
+                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
                                      MHD_OPTION_STRICT_FOR_CLIENT, 1,
                                      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                                      MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -642,15 +755,9 @@ void server_stop(Server *s) {
         free(s->daemons);
         free(s->www_dir);
         free(s);
-        pthread_mutex_lock(&state.lock);
-        user_config_done(&state.cfg);
-        json_decref(state.token_secrets);
-        state.token_secrets = NULL;
-        for (unsigned i = 0; i < TICKET_CACHE_SIZE; i++) {
-                free(state.tickets[i].ticket);
-                free(state.tickets[i].userid);
-                state.tickets[i] = (VerifiedTicket) {};
-        }
-        state.loaded = false;
-        pthread_mutex_unlock(&state.lock);
+        pthread_mutex_lock(&access_state.lock);
+        access_snapshot_unref(TAKE_PTR(access_state.current));
+        access_state.watch = file_watch_free(access_state.watch);
+        pthread_mutex_unlock(&access_state.lock);
+        ticket_cache_clear();
 }

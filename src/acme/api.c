@@ -639,8 +639,6 @@ static int delete_plugin(ApiCall *call, json_t **ret) {
 
 /* ---- node certificate ------------------------------------------------------------- */
 
-static const ApiSchema node_param[] = { API_PARAM_NODE, {} };
-
 static const ApiSchema order_params[] = {
         API_PARAM_NODE,
         { .name = "force", .type = API_TYPE_BOOLEAN, .optional = true, .default_value = "0",
@@ -942,7 +940,7 @@ static const ApiMethod acme_methods[] = {
                 .http_method = API_GET,
                 .name = "index",
                 .description = "ACME index.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = API_INDEX_RETURNS("name"),
                 .permissions = { .kind = API_PERM_ALL_USERS },
                 .handler = api_index_handler,
@@ -976,7 +974,7 @@ static const ApiMethod acme_methods[] = {
                 .http_method = API_DELETE,
                 .name = "revoke_certificate",
                 .description = "Revoke existing certificate from CA.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = RETURNS_UPID,
                 .permissions = NODE_MODIFY,
                 .protected_ = true,

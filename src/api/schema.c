@@ -15,6 +15,8 @@ static const char *const http_method_names[_API_HTTP_METHOD_MAX] = {
         [API_GET] = "GET", [API_POST] = "POST", [API_PUT] = "PUT", [API_DELETE] = "DELETE",
 };
 
+const ApiSchema api_params_node_only[] = { API_PARAM_NODE, {} };
+
 const char *api_type_to_string(ApiType t) {
         return t < _API_TYPE_MAX ? type_names[t] : "unknown";
 }

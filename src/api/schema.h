@@ -93,6 +93,9 @@ struct ApiSchema {
         { .name = "node", .type = API_TYPE_STRING, .format = "pve-node",               \
           .description = "The cluster node name." }
 
+/* Parameters of a method under /nodes/{node} that takes nothing else. */
+extern const ApiSchema api_params_node_only[];
+
 typedef enum ApiHttpMethod {
         API_GET,
         API_POST,

@@ -16,8 +16,6 @@
 
 #define KERNEL_VERSION_PATTERN "[A-Za-z0-9][A-Za-z0-9.+~_-]{0,127}"
 
-static const ApiSchema node_param[] = { API_PARAM_NODE, {} };
-
 static const ApiSchema esp_props[] = {
         { .name = "uuid", .type = API_TYPE_STRING, .description = "Filesystem UUID of the ESP, as listed in /etc/kernel/proxmox-boot-uuids." },
         { .name = "present", .type = API_TYPE_BOOLEAN, .description = "A block device with this UUID exists." },
@@ -151,7 +149,7 @@ static const ApiMethod boot_methods[] = {
                 .http_method = API_GET,
                 .name = "boot_status",
                 .description = "Boot loader status: ESPs kept in sync by proxmox-boot-tool, selected and pinned kernels.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_OBJECT, .properties = status_props },
                 .permissions = API_PERM_PRIVS("/nodes/{node}", "Sys.Audit"),
                 .handler = get_boot_status,

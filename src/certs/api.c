@@ -101,8 +101,6 @@ static json_t *cert_info_json(const CertInfo *i, const char *filename) {
         return o;
 }
 
-static const ApiSchema node_param[] = { API_PARAM_NODE, {} };
-
 static int get_info(ApiCall *call, json_t **ret) {
         _cleanup_json_ json_t *list = json_array();
         const char *node;
@@ -218,7 +216,7 @@ static const ApiMethod cert_methods[] = {
                 .http_method = API_GET,
                 .name = "index",
                 .description = "Node index.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = API_INDEX_RETURNS("name"),
                 .permissions = { .kind = API_PERM_ALL_USERS },
                 .handler = api_index_handler,
@@ -228,7 +226,7 @@ static const ApiMethod cert_methods[] = {
                 .http_method = API_GET,
                 .name = "info",
                 .description = "Get information about node's certificates.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_ARRAY,
                              .items = &(const ApiSchema) { .type = API_TYPE_OBJECT, .properties = cert_info_props } },
                 .permissions = { .kind = API_PERM_ALL_USERS },

@@ -213,8 +213,6 @@ static const ApiSchema update_params[] = {
 };
 
 static const ApiSchema iface_params[] = { API_PARAM_NODE, PARAM_IFACE, {} };
-static const ApiSchema node_params[] = { API_PARAM_NODE, {} };
-
 static const ApiSchema apply_params[] = {
         API_PARAM_NODE,
         { .name = "regenerate-frr", .type = API_TYPE_BOOLEAN, .optional = true, .default_value = "0",
@@ -460,7 +458,7 @@ static const ApiMethod net_methods[] = {
                 .http_method = API_DELETE,
                 .name = "revert_network_changes",
                 .description = "Revert network configuration changes.",
-                .parameters = node_params,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_NULL },
                 .permissions = API_PERM_PRIVS("/nodes/{node}", "Sys.Modify"),
                 .protected_ = true,
@@ -472,7 +470,7 @@ static const ApiMethod net_methods[] = {
                 .name = "confirm_network_config",
                 .description = "Confirm the network configuration applied with a rollback timeout, so that it "
                                "is kept.",
-                .parameters = node_params,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_NULL },
                 .permissions = API_PERM_PRIVS("/nodes/{node}", "Sys.Modify"),
                 .protected_ = true,

@@ -30,8 +30,6 @@
 #define API_RELEASE "9.1"
 
 static const ApiSchema no_params[] = { {} };
-static const ApiSchema node_param[] = { API_PARAM_NODE, {} };
-
 /* ---- versions ----------------------------------------------------------- */
 
 static const ApiSchema version_props[] = {
@@ -402,7 +400,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .http_method = API_GET,
                 .name = "index",
                 .description = "Node index.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = API_INDEX_RETURNS("name"),
                 .permissions = { .kind = API_PERM_ALL_USERS },
                 .handler = api_index_handler,
@@ -412,7 +410,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .http_method = API_GET,
                 .name = "version",
                 .description = "API version details",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_OBJECT, .properties = version_props },
                 .permissions = { .kind = API_PERM_ALL_USERS },
                 .thread_safe = true,
@@ -423,7 +421,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .http_method = API_GET,
                 .name = "status",
                 .description = "Read node status",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_OBJECT, .properties = status_props, .additional_properties = true },
                 .permissions = API_PERM_PRIVS("/nodes/{node}", "Sys.Audit"),
                 .handler = get_status,
@@ -454,7 +452,7 @@ static const ApiMethod nodecfg_methods[] = {
                 .http_method = API_POST,
                 .name = "wakeonlan",
                 .description = "Try to wake a node via 'wake on LAN' network packet.",
-                .parameters = node_param,
+                .parameters = api_params_node_only,
                 .returns = { .type = API_TYPE_STRING, .format = "mac-addr",
                              .description = "MAC address used to assemble the WoL magic packet." },
                 .permissions = API_PERM_PRIVS("/nodes/{node}", "Sys.PowerMgmt"),

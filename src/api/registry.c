@@ -86,7 +86,8 @@ static RouteNode *node_child(RouteNode *n, const char *seg) {
 }
 
 static void node_sort(RouteNode *n) {
-        qsort(n->children, n->n_children, sizeof(RouteNode *), node_cmp);
+        if (n->n_children > 1)
+                qsort(n->children, n->n_children, sizeof(RouteNode *), node_cmp);
         for (size_t i = 0; i < n->n_children; i++)
                 node_sort(n->children[i]);
 }

@@ -220,25 +220,28 @@ static void call_ok_at(Rtnl *r, RtnlMsg *m, int line) {
                 fail_msg("line %d: rtnl_call: %s (%s)", line, strerror(-k), strempty(extack));
 }
 
+/* A network namespace of our own; the rest of this program runs in it too. */
+static void enter_new_netns(void) {
+        if (unshare(CLONE_NEWNET) < 0) {
+                fprintf(stderr, "skip: cannot create a network namespace: %s\n", strerror(errno));
+                skip();
+        }
+}
+
 static void test_kernel(void **state) {
         _cleanup_free_ RtnlLink *links = NULL;
         _cleanup_free_ RtnlAddr *addrs = NULL;
         _cleanup_free_ RtnlRoute *routes = NULL;
-        _cleanup_free_ RtnlVlan *vlans = NULL;
         _cleanup_free_ char *extack = NULL;
-        size_t n_links, n_addrs, n_routes, n_vlans;
+        size_t n_links, n_addrs, n_routes;
         Rtnl rtnl = RTNL_INIT;
         RtnlAddr a = v4_addr();
         RtnlRoute route = { .family = AF_INET, .has_gateway = true, .table = RT_TABLE_MAIN, .protocol = RTPROT_BOOT,
                             .scope = RT_SCOPE_UNIVERSE, .type = RTN_UNICAST };
         RtnlMsg m;
-        int br, lo, k, bridge_vlans = 0;
+        int br, lo, k;
 
-        /* A network namespace of our own; the rest of this program runs in it too. */
-        if (unshare(CLONE_NEWNET) < 0) {
-                print_message("skip: cannot create a network namespace: %s\n", strerror(errno));
-                skip();
-        }
+        enter_new_netns();
         assert_int_equal(rtnl_open(&rtnl), 0);
 
         rtnl_msg_link(&m, &(RtnlLinkChange) {
@@ -300,29 +303,50 @@ static void test_kernel(void **state) {
         rtnl_msg_route(&m, RTNL_ROUTE_DEL, &routes[k]);
         call_ok(&rtnl, &m);
 
-        /* VLAN filtering: kernels built without it refuse (CONFIG_BRIDGE_VLAN_FILTERING). */
+        rtnl_msg_link_del(&m, links[br].ifindex);
+        call_ok(&rtnl, &m);
+        rtnl_close(&rtnl);
+}
+
+/* VLAN filtering: kernels built without it (CONFIG_BRIDGE_VLAN_FILTERING) refuse. */
+static void test_kernel_vlan_filtering(void **state) {
+        _cleanup_free_ RtnlLink *links = NULL;
+        _cleanup_free_ RtnlVlan *vlans = NULL;
+        _cleanup_free_ char *extack = NULL;
+        size_t n_links, n_vlans;
+        Rtnl rtnl = RTNL_INIT;
+        RtnlMsg m;
+        int br, k, bridge_vlans = 0;
+
+        enter_new_netns();
+        assert_int_equal(rtnl_open(&rtnl), 0);
+        rtnl_msg_link(&m, &(RtnlLinkChange) { .name = "br0", .kind = "bridge" });
+        call_ok(&rtnl, &m);
+        assert_int_equal(rtnl_dump_links(&rtnl, &links, &n_links), 0);
+        br = find_link(links, n_links, "br0");
+        assert_true(br >= 0);
+
         rtnl_msg_link(&m, &(RtnlLinkChange) { .ifindex = links[br].ifindex, .kind = "bridge",
                                               .bridge = { .vlan_filtering = RTNL_SET(1) } });
         k = rtnl_call(&rtnl, &m, &extack);
-        if (k == -EOPNOTSUPP)
-                print_message("skip: bridge VLAN filtering: this kernel lacks it\n");
-        else {
-                assert_int_equal(k, 0);
-                rtnl_msg_bridge_vlan(&m, true, &(RtnlVlan) { .ifindex = links[br].ifindex, .vid = 5, .vid_end = 7 },
-                                     true);
-                call_ok(&rtnl, &m);
-                assert_int_equal(rtnl_dump_bridge_vlans(&rtnl, &vlans, &n_vlans), 0);
-                for (size_t i = 0; i < n_vlans; i++)
-                        if (vlans[i].ifindex == links[br].ifindex) {
-                                bridge_vlans++;
-                                if (vlans[i].vid == 5)
-                                        assert_int_equal(vlans[i].vid_end, 7);
-                                else
-                                        assert_int_equal(vlans[i].flags,
-                                                         BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
-                        }
-                assert_int_equal(bridge_vlans, 2);
+        if (k == -EOPNOTSUPP) {
+                rtnl_close(&rtnl);
+                fprintf(stderr, "skip: bridge VLAN filtering: this kernel lacks it\n");
+                skip();
         }
+        assert_int_equal(k, 0);
+        rtnl_msg_bridge_vlan(&m, true, &(RtnlVlan) { .ifindex = links[br].ifindex, .vid = 5, .vid_end = 7 }, true);
+        call_ok(&rtnl, &m);
+        assert_int_equal(rtnl_dump_bridge_vlans(&rtnl, &vlans, &n_vlans), 0);
+        for (size_t i = 0; i < n_vlans; i++)
+                if (vlans[i].ifindex == links[br].ifindex) {
+                        bridge_vlans++;
+                        if (vlans[i].vid == 5)
+                                assert_int_equal(vlans[i].vid_end, 7);
+                        else
+                                assert_int_equal(vlans[i].flags, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED);
+                }
+        assert_int_equal(bridge_vlans, 2);
 
         rtnl_msg_link_del(&m, links[br].ifindex);
         call_ok(&rtnl, &m);
@@ -341,6 +365,7 @@ int main(void) {
                 cmocka_unit_test(test_route),
                 cmocka_unit_test(test_bridge_vlan),
                 cmocka_unit_test(test_kernel),
+                cmocka_unit_test(test_kernel_vlan_filtering),
         };
 
         return RUN_TESTS(tests);

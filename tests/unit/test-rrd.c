@@ -21,6 +21,7 @@ static void test_create_update_fetch(void **state) {
         r = rrd_file_create(path, 60, T0 - 1, defs, &err);
         if (r == -EOPNOTSUPP) {
                 rm_rf_tmpdir(dir);
+                fprintf(stderr, "skip: librrd cannot be loaded: %s\n", strempty(err));
                 skip();
         }
         assert_int_equal(r, 0);

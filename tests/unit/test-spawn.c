@@ -132,6 +132,7 @@ static void test_drop_privileges(void **state) {
         struct passwd *pw = getpwnam("nobody");
 
         if (geteuid() != 0 || !pw) {
+                fprintf(stderr, "skip: dropping privileges needs root and the user nobody\n");
                 skip();
                 return;
         }

@@ -371,7 +371,7 @@ static int change_password(ApiCall *call, json_t **ret) {
 /* ---- users -------------------------------------------------------------- */
 
 static json_t *token_info(const AccessToken *t) {
-        json_t *o = json_pack("{s:I,s:b}", "expire", (json_int_t) t->expire, "privsep", t->privsep);
+        json_t *o = json_pack("{s:I,s:i}", "expire", (json_int_t) t->expire, "privsep", (int) t->privsep);
 
         if (t->comment)
                 json_object_set_new(o, "comment", json_string(t->comment));
@@ -380,7 +380,7 @@ static json_t *token_info(const AccessToken *t) {
 
 static json_t *user_data(const UserConfig *cfg, const AccessUser *u, bool full, bool groups_as_list) {
         _cleanup_strv_free_ char **groups = user_config_user_groups(cfg, u->userid);
-        json_t *o = json_pack("{s:b,s:I}", "enable", u->enable, "expire", (json_int_t) u->expire);
+        json_t *o = json_pack("{s:i,s:I}", "enable", (int) u->enable, "expire", (json_int_t) u->expire);
         const struct {
                 const char *key, *value;
         } texts[] = { { "firstname", u->firstname }, { "lastname", u->lastname }, { "email", u->email },

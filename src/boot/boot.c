@@ -81,15 +81,38 @@ static bool boot_image_exists(const char *version) {
         return file_exists(p);
 }
 
-/* A pin file's version; a corrupt one is an error naming the file. */
+/* A pin file's version: one line; a corrupt file is an error naming it. */
 static int read_pin(const char *path, char **ret, char **reterr) {
-        _cleanup_free_ char *v = boot_first_line(path);
+        _cleanup_free_ char *p = root_path(path), *text = NULL;
+        bool corrupt;
+        size_t len;
+        char *v;
+        int r;
 
-        if (v && !kernel_version_is_valid(strstrip(v))) {
+        r = read_full_file(p, 4096, &text, &len);
+        if (r == -ENOENT) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0) {
+                *reterr = xasprintf("unable to read %s: %s", path, strerror(-r));
+                return r;
+        }
+        corrupt = memchr(text, 0, len) != NULL;
+        v = strstrip(text);
+        if (corrupt || has_control_chars(v, strlen(v))) {
+                *reterr = xasprintf("%s: corrupt: not one line of text", path);
+                return -EINVAL;
+        }
+        if (isempty(v)) {
+                *ret = NULL;
+                return 0;
+        }
+        if (!kernel_version_is_valid(v)) {
                 *reterr = xasprintf("%s:1: '%s' is not a valid kernel version", path, v);
                 return -EINVAL;
         }
-        *ret = v ? xstrdup(strstrip(v)) : NULL;
+        *ret = xstrdup(v);
         return 0;
 }
 

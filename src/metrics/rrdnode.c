@@ -102,9 +102,6 @@ json_t *rrd_rows_to_json(time_t start, unsigned long step, size_t n_ds, char *co
                 }
                 json_array_append_new(list, entry);
         }
-        /* The newest bucket can still be empty right after a boundary. */
-        if (json_array_size(list) > 0 && json_object_size(json_array_get(list, json_array_size(list) - 1)) == 1)
-                json_array_remove(list, json_array_size(list) - 1);
         return list;
 }
 

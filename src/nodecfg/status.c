@@ -108,10 +108,10 @@ json_t *node_status_to_json(const NodeStatus *st) {
         if (st->secureboot_known)
                 json_object_set_new(boot, "secureboot", json_integer(st->secureboot));
 
-        cpuinfo = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:b,s:I,s:s}", "model", st->cpuinfo.model, "vendor",
+        cpuinfo = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:i,s:I,s:s}", "model", st->cpuinfo.model, "vendor",
                             st->cpuinfo.vendor, "cpus", (json_int_t) st->cpuinfo.cpus, "sockets",
                             (json_int_t) st->cpuinfo.sockets, "cores", (json_int_t) st->cpuinfo.cores, "family",
-                            (json_int_t) st->cpuinfo.family, "mhz", st->cpuinfo.mhz, "hvm", st->cpuinfo.hvm,
+                            (json_int_t) st->cpuinfo.family, "mhz", st->cpuinfo.mhz, "hvm", (int) st->cpuinfo.hvm,
                             "user_hz", (json_int_t) st->cpuinfo.user_hz, "flags", st->cpuinfo.flags);
         if (st->cpuinfo.microcode)
                 json_object_set_new(cpuinfo, "microcode", json_string(st->cpuinfo.microcode));

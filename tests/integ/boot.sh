@@ -5,7 +5,7 @@
 
 boot_need_tools
 boot_sandbox efi
-plan 129
+plan 134
 
 K1=6.8.12-4-pve K2=6.8.12-9-pve K3=6.5.13-1-pve K4=6.2.16-20-pve
 add_kernel $K1; add_kernel $K2; add_kernel $K3; add_kernel $K4
@@ -181,6 +181,14 @@ out=$(proxmox-boot-tool refresh 2>&1); is $? 1 "corrupt manual kernel list refus
 like "$out" "proxmox-boot-manual-kernels:2: '../../etc' is not a valid kernel version" "corrupt list: file:line message"
 is "$(sha1sum "$IMG_A")" "$sum_before" "corrupt list: ESP unchanged"
 rm "$PVE_ROOT/etc/kernel/proxmox-boot-manual-kernels"
+printf '\000\377junk 1.2\n' > "$PVE_ROOT/etc/kernel/proxmox-boot-pin"
+out=$(proxmox-boot-tool refresh 2>&1); is $? 1 "corrupt pin file refused"
+like "$out" "proxmox-boot-pin: corrupt" "corrupt pin file: message names it"
+is "$(sha1sum "$IMG_A")" "$sum_before" "corrupt pin file: ESP unchanged"
+printf 'not/a-version\n' > "$PVE_ROOT/etc/kernel/proxmox-boot-pin"
+out=$(proxmox-boot-tool kernel list 2>&1); is $? 1 "pin file with a bad version refused"
+like "$out" "proxmox-boot-pin:1: 'not/a-version' is not a valid kernel version" "bad pin: file:line message"
+rm "$PVE_ROOT/etc/kernel/proxmox-boot-pin"
 
 # ---- space check: a kernel that does not fit ----
 add_kernel 6.8.12-11-pve $((110 * 1024))

@@ -138,14 +138,22 @@ static int print_cert_info(const CliCommand *cmd, ApiCall *call, json_t *result,
         return 0;
 }
 
+/* What upstream's handlers print while they work. */
+static void print_cert_progress(ApiCall *call, const char *what) {
+        printf("%s custom certificate files\n", what);
+        if (api_param_bool(call, "restart"))
+                printf("Restarting pveproxy\n");
+}
+
 static int print_cert_set(const CliCommand *cmd, ApiCall *call, json_t *result, const OutputOptions *o) {
-        /* What upstream's handler prints while it works. */
-        if (o->format == OUTPUT_TEXT) {
-                printf("Setting custom certificate files\n");
-                if (api_param_bool(call, "restart"))
-                        printf("Restarting pveproxy\n");
-        }
+        if (o->format == OUTPUT_TEXT)
+                print_cert_progress(call, "Setting");
         print_cert(call, result, &call->method->returns, o);
+        return 0;
+}
+
+static int print_cert_delete(const CliCommand *cmd, ApiCall *call, json_t *result, const OutputOptions *o) {
+        print_cert_progress(call, "Deleting");
         return 0;
 }
 
@@ -325,7 +333,8 @@ static const CliCommand commands[] = {
         { "cert info", "/nodes/{node}/certificates/info", API_GET, .output_options = true, .print = print_cert_info },
         { "cert set", "/nodes/{node}/certificates/custom", API_POST, .args = CLI_ARGS("certificates", "key"),
           .output_options = true, .prepare = prepare_cert_set, .print = print_cert_set },
-        { "cert delete", "/nodes/{node}/certificates/custom", API_DELETE },
+        { "cert delete", "/nodes/{node}/certificates/custom", API_DELETE, .args = CLI_ARGS("restart"),
+          .print = print_cert_delete },
 
         { "acme account list", "/cluster/acme/account", API_GET, .print = print_account_list },
         { "acme account register", "/cluster/acme/account", API_POST, .args = CLI_ARGS("name", "contact"),

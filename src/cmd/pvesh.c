@@ -108,7 +108,7 @@ static int call_method(const char *cmd, ApiHttpMethod method, const char *path, 
 
         if (api_route(method, path, &m, &path_params) < 0) {
                 fprintf(stderr, "No '%s' handler defined for '%s'\n", cmd, path);
-                return 1;
+                return EXIT_ERROR;
         }
         if (parse_command_line(m, path_params, pvesh_options, argv, &params, &o) < 0)
                 return EXIT_ERROR;

@@ -301,6 +301,10 @@ static int set_config(ApiCall *call, json_t **ret) {
                         continue;
                 s = json_scalar_to_string(v);
                 if (streq(k->name, "description")) {
+                        /* The schema counts characters; the file's limit is in bytes. */
+                        if (strlen(s) > NODE_DESCRIPTION_MAX)
+                                return api_param_error(call, "description", "value may only be %d bytes long",
+                                                       NODE_DESCRIPTION_MAX);
                         free(c.description);
                         c.description = TAKE_PTR(s);
                 } else

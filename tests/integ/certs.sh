@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_cmd openssl
-plan 59
+plan 62
 setup_root pve1
 pve=$PVE_ROOT/etc/pve
 node=$pve/nodes/pve1
@@ -149,7 +149,12 @@ is "$(md5sum "$custom.pem" "$custom.key")" "$before" "a refused upload leaves th
 ok "--force replaces the certificate" pvenode cert set "$t/good.pem" "$t/good.key" --force
 is "$(pvesh get /nodes/pve1/certificates/info --output-format json | jq -r '.[2].subject')" "/CN=good" \
         "info shows the custom certificate"
-ok "delete the custom certificate" pvenode cert delete
+is "$(pvenode cert delete)" "Deleting custom certificate files" "delete the custom certificate, as upstream says it"
 [ ! -e "$custom.pem" ] && [ ! -e "$custom.key" ] && pass "delete removes both files" || fail "delete removes both files"
+ok "upload again" pvenode cert set "$t/good.pem" "$t/good.key"
+: >"$PVE_ROOT/systemctl.log"
+is "$(pvenode cert delete 1)" "$(printf 'Deleting custom certificate files\nRestarting pveproxy')" \
+        "delete with upstream's positional restart"
+is "$(cat "$PVE_ROOT/systemctl.log")" "reload-or-restart pveproxy" "delete 1 reloads pveproxy"
 
 done_testing

@@ -43,6 +43,9 @@ static int commit(bool *ret_restored) {
                            "configuration restored, changes left pending in %s", NET_INTERFACES_NEW_FILE);
                 return 0;
         }
+        /* Nothing pending: nothing to lock or create either. */
+        if (access(new_path, F_OK) < 0 && errno == ENOENT)
+                return 0;
         r = net_files_lock(&lock, &err);
         if (r < 0)
                 return log_error_errno(r, "%s", err);

@@ -58,19 +58,26 @@ int net_files_load_pending(NetConfig **ret, char **reterr) {
         return net_files_load(file_exists(new_path) ? NET_INTERFACES_NEW_FILE : NET_INTERFACES_FILE, ret, reterr);
 }
 
-int net_files_save_pending(NetConfig *c, char **reterr) {
-        _cleanup_free_ char *text = NULL, *path = root_path(NET_INTERFACES_NEW_FILE);
+int net_files_write_pending(const char *text, char **reterr) {
+        _cleanup_free_ char *path = root_path(NET_INTERFACES_NEW_FILE);
         int r;
 
-        r = net_config_format(c, &text, reterr);
-        if (r < 0)
-                return r;
         r = write_file_atomic(path, text, strlen(text), &WRITE_OPTIONS(0644, WRITE_MKDIR));
         if (r < 0) {
                 *reterr = xasprintf("unable to write '%s' - %s", NET_INTERFACES_NEW_FILE, strerror(-r));
                 return r;
         }
         return 0;
+}
+
+int net_files_save_pending(NetConfig *c, char **reterr) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = net_config_format(c, &text, reterr);
+        if (r < 0)
+                return r;
+        return net_files_write_pending(text, reterr);
 }
 
 /* "<product path>\t<mtime>" as diff labels its files, so the sandbox prefix does not show. */

@@ -30,6 +30,8 @@ int net_files_load_with(const char *file, const NetDevList *devs, NetConfig **re
 int net_files_load_pending(NetConfig **ret, char **reterr);
 /* Renders c (net_config_format()) and writes interfaces.new (0644, atomically). */
 int net_files_save_pending(NetConfig *c, char **reterr);
+/* Writes text, already rendered, as interfaces.new (0644, atomically). */
+int net_files_write_pending(const char *text, char **reterr);
 
 /*
  * The pending changes as upstream shows them: "diff -b -N -u" of interfaces

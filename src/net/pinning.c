@@ -181,15 +181,15 @@ static void map_attr(const Mapping *m, NetIface *i, const char *key, bool list) 
         json_object_set_new(i->attrs, key, json_string(v));
 }
 
-static int update_interfaces(const Mapping *m, char *const *pinned_old_names, char **reterr) {
-        _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
+/*
+ * The pending interfaces with the NICs renamed, rendered (and so checked)
+ * under the lock the caller holds until it has written them.
+ */
+static int render_interfaces(const Mapping *m, char *const *pinned_old_names, char **ret_text, char **reterr) {
         _cleanup_(net_config_freep) NetConfig *c = NULL;
         _cleanup_strv_free_ char **names = NULL;
         int r;
 
-        r = net_files_lock(&lock, reterr);
-        if (r < 0)
-                return r;
         r = net_files_load_pending(&c, reterr);
         if (r < 0)
                 return r;
@@ -225,7 +225,7 @@ static int update_interfaces(const Mapping *m, char *const *pinned_old_names, ch
                 else if (streq_ptr(type, "OVSBond"))
                         map_attr(m, i, "ovs_bonds", true);
         }
-        return net_files_save_pending(c, reterr);
+        return net_config_format(c, ret_text, reterr);
 }
 
 /* A rule of the host firewall names its interface with "-i <iface>". */
@@ -303,9 +303,9 @@ static char *next_name(const char *prefix, unsigned *index, char *const *pins) {
 }
 
 int net_pin_generate(const NetPinOptions *o, NetLogFn out, NetLogFn warn, void *userdata, char **reterr) {
-        _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
+        _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT, net_lock = LOCK_FILE_INIT;
         _cleanup_(netdev_list_done) NetDevList devs = {};
-        _cleanup_free_ char *lock_path = root_path(PIN_LOCK_FILE);
+        _cleanup_free_ char *lock_path = root_path(PIN_LOCK_FILE), *interfaces = NULL;
         _cleanup_strv_free_ char **pins = NULL, **pinned_old = NULL;
         _cleanup_free_ Nic *nics = NULL;
         const char *prefix = o->prefix ?: "nic";
@@ -398,6 +398,13 @@ int net_pin_generate(const NetPinOptions *o, NetLogFn out, NetLogFn warn, void *
                                  nics[i].new_name);
 
         m = (Mapping) { nics, n };
+        /* The new interfaces first: a configuration the renames would break stops us before any file is written. */
+        r = net_files_lock(&net_lock, reterr);
+        if (r < 0)
+                goto finish;
+        r = render_interfaces(&m, pinned_old, &interfaces, reterr);
+        if (r < 0)
+                goto finish;
         out(userdata, "Generating link files");
         r = write_link_files(&m, reterr);
         if (r < 0)
@@ -407,7 +414,7 @@ int net_pin_generate(const NetPinOptions *o, NetLogFn out, NetLogFn warn, void *
         if (r < 0)
                 goto finish;
         out_line(out, userdata, "Updating %s", NET_INTERFACES_NEW_FILE);
-        r = update_interfaces(&m, pinned_old, reterr);
+        r = net_files_write_pending(interfaces, reterr);
         if (r < 0)
                 goto finish;
         out(userdata, "Successfully updated Proxmox VE configuration files.");

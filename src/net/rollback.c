@@ -296,9 +296,13 @@ int net_rollback_watch(Task *t, void *userdata) {
 int net_rollback_at_boot(bool *ret_restored, char **reterr) {
         _cleanup_(lock_file_release) LockFile lock = LOCK_FILE_INIT;
         _cleanup_(net_rollback_done) NetRollback rb = {};
+        _cleanup_free_ char *path = root_path(NET_ROLLBACK_FILE);
         int r;
 
         *ret_restored = false;
+        /* Nothing recorded: nothing to lock either (the lock file would be created). */
+        if (access(path, F_OK) < 0 && errno == ENOENT)
+                return 0;
         r = lock_and_load(&lock, &rb, reterr);
         if (r == -ENOENT)
                 return 0;

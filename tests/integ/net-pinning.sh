@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_cmd jq
-plan 34
+plan 37
 
 setup_root pve1
 export PVE_SYSROOT=$PVE_ROOT/sysroot
@@ -111,6 +111,17 @@ printf 'garbage\n' >"$L/50-pmx-broken.link"
 out=$(pve-network-interface-pinning generate </dev/null 2>&1); rc=$?
 like "$out" "unrecognized line: garbage" "malformed link file refused"
 rm "$L/50-pmx-broken.link"
+
+# A configuration the renames cannot be staged into is refused before any file is written.
+nic eth6 10 52:54:00:00:00:16 physical
+cp "$N/interfaces.new" "$PVE_ROOT/interfaces.saved"
+printf '\nauto eth6.40\niface eth6.40 inet static\n\taddress 10.40.0.2/24\n\nauto vmbr6\niface vmbr6 inet manual\n\tbridge-ports eth6.40\n' >>"$N/interfaces.new"
+links_before=$(ls "$L")
+out=$(pve-network-interface-pinning generate --interface eth6 </dev/null 2>&1); rc=$?
+is "$rc" 255 "a configuration that cannot be staged is refused"
+like "$out" "can't be set on interface if bridged" "... saying why"
+is "$(ls "$L")" "$links_before" "... before any link file is written"
+mv "$PVE_ROOT/interfaces.saved" "$N/interfaces.new"
 
 # ---- naming scheme ----------------------------------------------------------------
 mkdir -p "$PVE_ROOT/etc/kernel" "$PVE_ROOT/etc/default" "$PVE_ROOT/bin"

@@ -11,6 +11,7 @@
 #include "basic/cursor.h"
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
+#include "sys/dlopen-util.h"
 
 typedef bool (*LineParser)(char *line, json_t *out);
 
@@ -77,14 +78,28 @@ char *token_secrets_format(const json_t *secrets) {
         return format_pairs(secrets, ' ', "");
 }
 
+/* libcrypt is loaded on first use (sys/dlopen-util.h): only logins and password changes need it. */
+static DLSYM_FUNCTION(crypt_gensalt_rn);
+static DLSYM_FUNCTION(crypt_r);
+
+static int dlopen_crypt(void) {
+        static void *dl;
+
+        return dlopen_many_sym(&dl, "libcrypt.so.1", DLSYM_ARG(crypt_gensalt_rn), DLSYM_ARG(crypt_r), NULL);
+}
+
 int password_hash(const char *password, char **ret) {
         char salt[CRYPT_GENSALT_OUTPUT_SIZE];
         struct crypt_data data = {};
         const char *h;
+        int r;
 
-        if (!crypt_gensalt_rn("$5$", 0, NULL, 0, salt, sizeof(salt)))
+        r = dlopen_crypt();
+        if (r < 0)
+                return r;
+        if (!sym_crypt_gensalt_rn("$5$", 0, NULL, 0, salt, sizeof(salt)))
                 return -errno ?: -EIO;
-        h = crypt_r(password, salt, &data);
+        h = sym_crypt_r(password, salt, &data);
         if (!h || h[0] == '*')
                 return -EINVAL;
         *ret = xstrdup(h);
@@ -104,9 +119,9 @@ bool password_verify(const char *password, const char *hash) {
         struct crypt_data data = {};
         const char *h;
 
-        if (isempty(hash) || hash[0] == '!' || hash[0] == '*')
+        if (isempty(hash) || hash[0] == '!' || hash[0] == '*' || dlopen_crypt() < 0)
                 return false;
-        h = crypt_r(password, hash, &data);
+        h = sym_crypt_r(password, hash, &data);
         return h && h[0] != '*' && secret_equal(h, hash);
 }
 

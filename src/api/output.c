@@ -16,6 +16,7 @@
 #include "basic/strbuf.h"
 #include "basic/strutil.h"
 #include "basic/strv.h"
+#include "sys/dlopen-util.h"
 
 static const char *const format_names[_OUTPUT_FORMAT_MAX] = {
         [OUTPUT_TEXT] = "text",
@@ -657,6 +658,29 @@ static bool perl_looks_like_number(const char *s) {
         return strcasecmp(p, "inf") == 0 || strcasecmp(p, "infinity") == 0 || strcasecmp(p, "nan") == 0;
 }
 
+/* libyaml is loaded on first use (sys/dlopen-util.h): most calls print no YAML. */
+static DLSYM_FUNCTION(yaml_emitter_emit);
+static DLSYM_FUNCTION(yaml_scalar_event_initialize);
+static DLSYM_FUNCTION(yaml_mapping_start_event_initialize);
+static DLSYM_FUNCTION(yaml_mapping_end_event_initialize);
+static DLSYM_FUNCTION(yaml_sequence_start_event_initialize);
+static DLSYM_FUNCTION(yaml_sequence_end_event_initialize);
+static DLSYM_FUNCTION(yaml_emitter_initialize);
+static DLSYM_FUNCTION(yaml_emitter_set_unicode);
+static DLSYM_FUNCTION(yaml_emitter_set_width);
+static DLSYM_FUNCTION(yaml_emitter_set_output);
+static DLSYM_FUNCTION(yaml_stream_start_event_initialize);
+static DLSYM_FUNCTION(yaml_document_start_event_initialize);
+static DLSYM_FUNCTION(yaml_document_end_event_initialize);
+static DLSYM_FUNCTION(yaml_stream_end_event_initialize);
+static DLSYM_FUNCTION(yaml_emitter_delete);
+
+static int dlopen_yaml(void) {
+        static void *dl;
+
+        return dlopen_many_sym(&dl, "libyaml-0.so.2", DLSYM_ARG(yaml_emitter_emit), DLSYM_ARG(yaml_scalar_event_initialize), DLSYM_ARG(yaml_mapping_start_event_initialize), DLSYM_ARG(yaml_mapping_end_event_initialize), DLSYM_ARG(yaml_sequence_start_event_initialize), DLSYM_ARG(yaml_sequence_end_event_initialize), DLSYM_ARG(yaml_emitter_initialize), DLSYM_ARG(yaml_emitter_set_unicode), DLSYM_ARG(yaml_emitter_set_width), DLSYM_ARG(yaml_emitter_set_output), DLSYM_ARG(yaml_stream_start_event_initialize), DLSYM_ARG(yaml_document_start_event_initialize), DLSYM_ARG(yaml_document_end_event_initialize), DLSYM_ARG(yaml_stream_end_event_initialize), DLSYM_ARG(yaml_emitter_delete), NULL);
+}
+
 static yaml_scalar_style_t yaml_string_style(const char *s, size_t len) {
         static const char *const quoted[] = { "", "~", "true", "false", "null" };
 
@@ -673,13 +697,13 @@ static yaml_scalar_style_t yaml_string_style(const char *s, size_t len) {
 }
 
 static bool yaml_emit(yaml_emitter_t *e, yaml_event_t *ev) {
-        return yaml_emitter_emit(e, ev) != 0;
+        return sym_yaml_emitter_emit(e, ev) != 0;
 }
 
 static bool yaml_emit_scalar(yaml_emitter_t *e, const char *s, size_t len, yaml_scalar_style_t style) {
         yaml_event_t ev;
 
-        if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *) s, (int) len, 1, 1, style))
+        if (!sym_yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *) s, (int) len, 1, 1, style))
                 return false;
         return yaml_emit(e, &ev);
 }
@@ -691,23 +715,23 @@ static bool yaml_emit_node(yaml_emitter_t *e, const json_t *v) {
         case JSON_OBJECT: {
                 _cleanup_free_ const char **keys = json_object_sorted_keys(v);
 
-                if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
+                if (!sym_yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) ||
                     !yaml_emit(e, &ev))
                         return false;
                 for (const char **k = keys; *k; k++)
                         if (!yaml_emit_scalar(e, *k, strlen(*k), yaml_string_style(*k, strlen(*k))) ||
                             !yaml_emit_node(e, json_object_get(v, *k)))
                                 return false;
-                return yaml_mapping_end_event_initialize(&ev) && yaml_emit(e, &ev);
+                return sym_yaml_mapping_end_event_initialize(&ev) && yaml_emit(e, &ev);
         }
         case JSON_ARRAY:
-                if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) ||
+                if (!sym_yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE) ||
                     !yaml_emit(e, &ev))
                         return false;
                 for (size_t i = 0; i < json_array_size(v); i++)
                         if (!yaml_emit_node(e, json_array_get(v, i)))
                                 return false;
-                return yaml_sequence_end_event_initialize(&ev) && yaml_emit(e, &ev);
+                return sym_yaml_sequence_end_event_initialize(&ev) && yaml_emit(e, &ev);
         case JSON_STRING:
                 return yaml_emit_scalar(e, json_string_value(v), json_string_length(v),
                                         yaml_string_style(json_string_value(v), json_string_length(v)));
@@ -728,26 +752,31 @@ static int yaml_write(void *data, unsigned char *buffer, size_t size) {
         return 1;
 }
 
-void output_yaml(FILE *f, const json_t *v) {
-        _cleanup_strbuf_ StrBuf out = STRBUF_INIT;
+static bool yaml_emit_document(StrBuf *out, const json_t *v) {
         yaml_emitter_t e;
         yaml_event_t ev;
         bool ok;
 
-        if (!yaml_emitter_initialize(&e))
+        if (!sym_yaml_emitter_initialize(&e))
                 oom();
-        yaml_emitter_set_unicode(&e, 1);
-        yaml_emitter_set_width(&e, 2); /* as YAML::XS: too small, so libyaml's default of 80 */
-        yaml_emitter_set_output(&e, yaml_write, &out);
-        ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emit(&e, &ev) &&
-             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) && yaml_emit(&e, &ev) &&
-             yaml_emit_node(&e, v) && yaml_document_end_event_initialize(&ev, 1) && yaml_emit(&e, &ev) &&
-             yaml_stream_end_event_initialize(&ev) && yaml_emit(&e, &ev);
-        yaml_emitter_delete(&e);
-        if (ok)
+        sym_yaml_emitter_set_unicode(&e, 1);
+        sym_yaml_emitter_set_width(&e, 2); /* as YAML::XS: too small, so libyaml's default of 80 */
+        sym_yaml_emitter_set_output(&e, yaml_write, out);
+        ok = sym_yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emit(&e, &ev) &&
+             sym_yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0) && yaml_emit(&e, &ev) &&
+             yaml_emit_node(&e, v) && sym_yaml_document_end_event_initialize(&ev, 1) && yaml_emit(&e, &ev) &&
+             sym_yaml_stream_end_event_initialize(&ev) && yaml_emit(&e, &ev);
+        sym_yaml_emitter_delete(&e);
+        return ok;
+}
+
+void output_yaml(FILE *f, const json_t *v) {
+        _cleanup_strbuf_ StrBuf out = STRBUF_INIT;
+
+        if (dlopen_yaml() >= 0 && yaml_emit_document(&out, v))
                 fputs(strempty(out.buf), f);
         else {
-                /* libyaml refuses only what jansson never holds (invalid UTF-8); JSON is YAML too. */
+                /* Without libyaml, or where it refuses (invalid UTF-8, which jansson never holds): JSON is YAML too. */
                 _cleanup_free_ char *j = json_dump_canonical(v);
                 fprintf(f, "--- %s\n", j);
         }

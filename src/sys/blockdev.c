@@ -19,8 +19,34 @@
 #include "basic/strutil.h"
 #include "basic/strv.h"
 #include "blockdev.h"
+#include "dlopen-util.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(blkid_probe, blkid_free_probe);
+/* libblkid is loaded on first use (dlopen-util.h): only proxmox-boot-tool's work needs it. */
+static DLSYM_FUNCTION(blkid_new_probe_from_filename);
+static DLSYM_FUNCTION(blkid_free_probe);
+static DLSYM_FUNCTION(blkid_probe_enable_superblocks);
+static DLSYM_FUNCTION(blkid_probe_set_superblocks_flags);
+static DLSYM_FUNCTION(blkid_probe_enable_partitions);
+static DLSYM_FUNCTION(blkid_probe_set_partitions_flags);
+static DLSYM_FUNCTION(blkid_probe_filter_superblocks_type);
+static DLSYM_FUNCTION(blkid_do_safeprobe);
+static DLSYM_FUNCTION(blkid_probe_lookup_value);
+
+static int dlopen_blkid(void) {
+        static void *dl;
+
+        return dlopen_many_sym(&dl, "libblkid.so.1", DLSYM_ARG(blkid_new_probe_from_filename),
+                               DLSYM_ARG(blkid_free_probe), DLSYM_ARG(blkid_probe_enable_superblocks),
+                               DLSYM_ARG(blkid_probe_set_superblocks_flags), DLSYM_ARG(blkid_probe_enable_partitions),
+                               DLSYM_ARG(blkid_probe_set_partitions_flags),
+                               DLSYM_ARG(blkid_probe_filter_superblocks_type), DLSYM_ARG(blkid_do_safeprobe),
+                               DLSYM_ARG(blkid_probe_lookup_value), NULL);
+}
+
+static void blkid_free_probep(blkid_probe *p) {
+        if (*p)
+                sym_blkid_free_probe(*p);
+}
 
 void blockdev_info_done(BlockDevInfo *info) {
         free(info->node);
@@ -93,7 +119,7 @@ static char *find_mountpoint(dev_t devnum) {
 static char *probe_value(blkid_probe pr, const char *name) {
         const char *v = NULL;
 
-        if (blkid_probe_lookup_value(pr, name, &v, NULL) < 0 || isempty(v))
+        if (sym_blkid_probe_lookup_value(pr, name, &v, NULL) < 0 || isempty(v))
                 return NULL;
         return xstrdup(v);
 }
@@ -103,15 +129,18 @@ static int probe_contents(BlockDevInfo *info) {
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
         int r;
 
+        r = dlopen_blkid();
+        if (r < 0)
+                return r;
         errno = 0;
-        pr = blkid_new_probe_from_filename(info->node);
+        pr = sym_blkid_new_probe_from_filename(info->node);
         if (!pr)
                 return negative_errno();
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
-        blkid_probe_enable_partitions(pr, 1);
-        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-        r = blkid_do_safeprobe(pr);
+        sym_blkid_probe_enable_superblocks(pr, 1);
+        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
+        sym_blkid_probe_enable_partitions(pr, 1);
+        sym_blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        r = sym_blkid_do_safeprobe(pr);
         if (r == -2 || r == 1)
                 return 0; /* ambivalent or nothing found: no filesystem we can name */
         if (r < 0)
@@ -185,16 +214,19 @@ static int probe_filesystem(const char *node, const char *only_type, char **ret_
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
         int r;
 
+        r = dlopen_blkid();
+        if (r < 0)
+                return r;
         errno = 0;
-        pr = blkid_new_probe_from_filename(node);
+        pr = sym_blkid_new_probe_from_filename(node);
         if (!pr)
                 return negative_errno();
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
+        sym_blkid_probe_enable_superblocks(pr, 1);
+        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
         if (only_type &&
-            blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, (char *[]) { (char *) only_type, NULL }) < 0)
+            sym_blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, (char *[]) { (char *) only_type, NULL }) < 0)
                 return -EIO;
-        r = blkid_do_safeprobe(pr);
+        r = sym_blkid_do_safeprobe(pr);
         *ret_type = *ret_uuid = NULL;
         if (r != 0)
                 return 0;

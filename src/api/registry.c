@@ -55,8 +55,8 @@ static struct {
         RouteNode root;
 } route_tree = { .once = PTHREAD_ONCE_INIT };
 
-static bool is_param_segment(const char *seg) {
-        return seg[0] == '{' && endswith(seg, "}");
+static bool is_param_segment(const char *seg, size_t len) {
+        return len >= 2 && seg[0] == '{' && seg[len - 1] == '}';
 }
 
 static int node_cmp(const void *a, const void *b) {
@@ -67,15 +67,16 @@ static int node_cmp(const void *a, const void *b) {
         return x->param ? 0 : strcmp(x->segment, y->segment);
 }
 
-static RouteNode *node_child(RouteNode *n, const char *seg) {
+/* The child for the len bytes at seg, added when new. */
+static RouteNode *node_child(RouteNode *n, const char *seg, size_t len) {
         RouteNode *c;
 
         for (size_t i = 0; i < n->n_children; i++)
-                if (streq(n->children[i]->segment, seg))
+                if (strncmp(n->children[i]->segment, seg, len) == 0 && n->children[i]->segment[len] == 0)
                         return n->children[i];
         c = new0(RouteNode, 1);
-        c->segment = xstrdup(seg);
-        c->param = is_param_segment(seg);
+        c->segment = xstrndup(seg, len);
+        c->param = is_param_segment(seg, len);
         c->parent = n;
         c->depth = n->depth + 1;
         c->literal = n->literal + !c->param;
@@ -96,11 +97,16 @@ static void build_route_tree(void) {
         size_t order = 0;
 
         API_FOREACH_METHOD(m) {
-                _cleanup_strv_free_ char **segs = strv_split(m->path, "/");
                 RouteNode *n = &route_tree.root;
 
-                STRV_FOREACH(s, segs)
-                        n = node_child(n, *s);
+                /* The segments of the template, without copying it: empty ones (a leading '/') do not count. */
+                for (const char *p = m->path; *p; p += strspn(p, "/")) {
+                        size_t len = strcspn(p, "/");
+
+                        if (len > 0)
+                                n = node_child(n, p, len);
+                        p += len;
+                }
                 if (!n->methods[m->http_method]) {
                         n->methods[m->http_method] = m;
                         n->order[m->http_method] = order;
@@ -247,7 +253,7 @@ static void children_walk(const RouteNode *n, char **segs, char ***children) {
                 return;
         }
         for (size_t i = 0; i < n->n_children; i++)
-                if (n->children[i]->param || is_param_segment(*segs) || streq(n->children[i]->segment, *segs))
+                if (n->children[i]->param || is_param_segment(*segs, strlen(*segs)) || streq(n->children[i]->segment, *segs))
                         children_walk(n->children[i], segs + 1, children);
 }
 

@@ -30,6 +30,10 @@ _run_exit_hooks() {
         done
 }
 trap _run_exit_hooks EXIT
+# A signal (meson's timeout sends SIGTERM) ends the test through exit, so the hooks run then too.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 plan() { echo "1..$1"; }
 

@@ -253,7 +253,8 @@ int ticket_split(const char *ticket, char **ret_plain, char **ret_userid, int64_
 
         if (!ticket || !startswith(ticket, "PVE:") || strpbrk(ticket, " \t\r\n"))
                 return -EACCES;
-        sep = strstr(ticket, "::");
+        /* The signature separator comes after "PVE:" ("PVE::..." has no plain part). */
+        sep = strstr(ticket + 4, "::");
         if (!sep || isempty(sep + 2) || strchr(sep + 2, ':'))
                 return -EACCES;
         plain = xstrndup(ticket, (size_t) (sep - ticket));

@@ -227,6 +227,9 @@ static void test_tickets_and_csrf(void **state) {
         forged[4] = 'b';                                                         /* "blice@pve" */
         assert_int_equal(ticket_verify(&k, forged, t + 60, &user), -EACCES);
         assert_int_equal(ticket_verify(&k, "PVE:alice@pve:6553F100::", t, &user), -EACCES);
+        /* No plain part at all (found by fuzz-authfiles: it used to read past the copy). */
+        assert_int_equal(ticket_verify(&k, "PVE::c2ln", t, &user), -EACCES);
+        assert_int_equal(ticket_verify(&k, "PVE:::c2ln", t, &user), -EACCES);
 
         csrf = csrf_token_assemble(&k, "alice@pve", t);
         assert_int_equal(strlen(csrf), 8 + 1 + 43);

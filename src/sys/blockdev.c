@@ -116,6 +116,24 @@ static char *find_mountpoint(dev_t devnum) {
         return NULL;
 }
 
+/* A probe of node for filesystem superblocks, reporting their type and UUID. */
+static int new_superblock_probe(const char *node, blkid_probe *ret) {
+        blkid_probe pr;
+        int r;
+
+        r = dlopen_blkid();
+        if (r < 0)
+                return r;
+        errno = 0;
+        pr = sym_blkid_new_probe_from_filename(node);
+        if (!pr)
+                return negative_errno();
+        sym_blkid_probe_enable_superblocks(pr, 1);
+        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
+        *ret = pr;
+        return 0;
+}
+
 static char *probe_value(blkid_probe pr, const char *name) {
         const char *v = NULL;
 
@@ -129,15 +147,9 @@ static int probe_contents(BlockDevInfo *info) {
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
         int r;
 
-        r = dlopen_blkid();
+        r = new_superblock_probe(info->node, &pr);
         if (r < 0)
                 return r;
-        errno = 0;
-        pr = sym_blkid_new_probe_from_filename(info->node);
-        if (!pr)
-                return negative_errno();
-        sym_blkid_probe_enable_superblocks(pr, 1);
-        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
         sym_blkid_probe_enable_partitions(pr, 1);
         sym_blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
         r = sym_blkid_do_safeprobe(pr);
@@ -214,15 +226,9 @@ static int probe_filesystem(const char *node, const char *only_type, char **ret_
         _cleanup_(blkid_free_probep) blkid_probe pr = NULL;
         int r;
 
-        r = dlopen_blkid();
+        r = new_superblock_probe(node, &pr);
         if (r < 0)
                 return r;
-        errno = 0;
-        pr = sym_blkid_new_probe_from_filename(node);
-        if (!pr)
-                return negative_errno();
-        sym_blkid_probe_enable_superblocks(pr, 1);
-        sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID);
         if (only_type &&
             sym_blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_ONLYIN, (char *[]) { (char *) only_type, NULL }) < 0)
                 return -EIO;

@@ -18,6 +18,7 @@
 #include "api/json-util.h"
 #include "api/output.h"
 #include "basic/alloc.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/rootdir.h"
 #include "basic/strbuf.h"
@@ -164,7 +165,7 @@ static int ask_interactive_refresh(BootContext *ctx, const char *msg) {
 static bool esp_list_exists(void) {
         _cleanup_free_ char *p = root_path(BOOT_ESP_LIST);
 
-        return access(p, F_OK) >= 0;
+        return file_exists(p);
 }
 
 static int grub_pin_apply(BootContext *ctx) {

@@ -44,7 +44,7 @@ static int commit(bool *ret_restored) {
                 return 0;
         }
         /* Nothing pending: nothing to lock or create either. */
-        if (access(new_path, F_OK) < 0 && errno == ENOENT)
+        if (!file_exists(new_path))
                 return 0;
         r = net_files_lock(&lock, &err);
         if (r < 0)

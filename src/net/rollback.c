@@ -301,7 +301,7 @@ int net_rollback_at_boot(bool *ret_restored, char **reterr) {
 
         *ret_restored = false;
         /* Nothing recorded: nothing to lock either (the lock file would be created). */
-        if (access(path, F_OK) < 0 && errno == ENOENT)
+        if (!file_exists(path))
                 return 0;
         r = lock_and_load(&lock, &rb, reterr);
         if (r == -ENOENT)
